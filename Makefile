@@ -1,0 +1,45 @@
+# Two commands: `make run` and `make test`. Everything else is what they call.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: run test check lint typecheck layers sysdeps bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+run: $(STAMP)
+	@$(BIN)/clerk demo seed --if-empty --pause
+	@BIN=$(BIN) bash scripts/run-demo.sh
+
+# Two workers for the two cores the suite is sized for; PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
+
+test: $(STAMP) sysdeps check
+	@$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist worksteal --durations=15
+
+check: lint typecheck layers
+
+lint: $(STAMP)
+	@$(BIN)/ruff check .
+	@$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	@$(BIN)/mypy --strict clerk/
+
+layers: $(STAMP)
+	@$(BIN)/lint-imports
+
+sysdeps:
+	@bash scripts/sysdeps.sh
+
+bench: $(STAMP)
+	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,67 @@
+"""Catalog errors: every problem names its file, item code and field path, and all are reported
+together. A broken catalog raises `CatalogError` holding the whole list; nothing half-loads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from clerk import i18n
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in the catalog data.
+
+    `key` is an i18n key under `catalog.error.` (or `catalog.warning.`); `params` fill it.
+    Rendered: `items/SCJG.json: SCJG-010 materials[3].when.area: unknown situation "area"`.
+    """
+
+    file: str
+    code: str
+    path: str
+    key: str
+    params: tuple[tuple[str, Any], ...] = field(default=())
+
+    @property
+    def message(self) -> str:
+        return i18n.t(f"catalog.error.{self.key}", **dict(self.params))
+
+    def where(self) -> str:
+        parts = [p for p in (self.code, self.path) if p]
+        head = f"{self.file}: " if self.file else ""
+        return head + " ".join(parts)
+
+    def __str__(self) -> str:
+        where = self.where()
+        return f"{where}: {self.message}" if where else self.message
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "code": self.code,
+            "path": self.path,
+            "error": self.key,
+            "params": {k: _plain(v) for k, v in self.params},
+            "message": self.message,
+        }
+
+
+def _plain(value: Any) -> Any:
+    return value if isinstance(value, str | int | float | bool) or value is None else str(value)
+
+
+class CatalogError(Exception):
+    """The catalog could not be loaded. `issues` lists every problem found, in file order."""
+
+    def __init__(self, issues: Iterable[Issue]) -> None:
+        self.issues: list[Issue] = list(issues)
+        super().__init__(self.summary())
+
+    def summary(self) -> str:
+        head = i18n.t("catalog.error.header", count=len(self.issues))
+        return "\n".join([head, *(f"  {issue}" for issue in self.issues)])
+
+    def __str__(self) -> str:
+        return self.summary()

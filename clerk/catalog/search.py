@@ -1,0 +1,1271 @@
+"""Instant item search (事项检索): an in-process index over the catalog.
+
+What a clerk types, and what it finds:
+
+- a code, whole or its start (`SCJG-010`, `scjg010`, `SCJG-0`), case-insensitive;
+- the name or any part of it (`食品经营许可`, `经营许可`), or its characters in order with gaps
+  (`失业金` → 失业保险金申领);
+- an alias or colloquial name (`开饭店`, `房产证过户`);
+- full pinyin, initials or a mix (`shipinjingying`, `spjy`, `shipjy`), with one wrong, missing,
+  extra or swapped letter tolerated;
+- the English name (`food business`), the department (`公安`) or a theme (一件事) name.
+
+Ranking: code > name prefix > name substring > alias > pinyin > fuzzy. Each hit carries its score,
+the field that matched, the matched span(s) in the displayed name (for highlighting) and, when
+the match was in another text (an alias, the English name), that text and its spans.
+
+How it is fast: documents are numbered in a fixed order of preference (shorter names first), and
+every field keeps postings — character or letter-pair → the set of documents containing it — as
+Python integers used as bitsets. A query ANDs a handful of postings (C speed), then verifies
+candidates lowest-number-first, so it stops after the first few dozen of each tier.
+
+The index is built from plain `SearchDoc` records (benchmarks use synthetic ones); `build_index`
+adapts a loaded `Catalog`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import logging
+import os
+import pickle
+import re
+import tempfile
+import time
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from clerk.catalog import pinyin as py
+
+if TYPE_CHECKING:
+    from clerk.catalog.model import Catalog
+
+log = logging.getLogger("clerk.catalog.search")
+
+Kind = Literal["item", "theme"]
+
+# Which field a hit matched.
+CODE = "code"
+NAME = "name"
+ALIAS = "alias"
+PINYIN = "pinyin"
+INITIALS = "initials"
+ENGLISH = "english"
+THEME = "theme"
+DEPARTMENT = "department"
+FUZZY = "fuzzy"
+
+Span = tuple[int, int]
+
+#: Hits scoring at least this are real matches; the typo-tolerant stages run only without one.
+STRONG = 50.0
+#: With this many real matches the guessing stages (homophones, character overlap, typos,
+#: department and theme context) are skipped.
+ENOUGH_STRONG = 3
+#: A hit this good (a code, a whole name or the start of one) means the clerk typed what they
+#: meant; no guessing stages then either.
+EXACT = 90.0
+
+_Stage = tuple[bool, "Callable[[int, _Results], None]"]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchDoc:
+    """What the index knows of one item or theme."""
+
+    code: str
+    name: str
+    name_en: str = ""
+    aliases: tuple[str, ...] = ()
+    department: str = ""
+    department_short: str = ""
+    themes: tuple[str, ...] = ()
+    applicant_types: tuple[str, ...] = ()
+    kind: Kind = "item"
+    department_id: str = ""
+    handling: str = ""  # 即办件 / 承诺件
+    promised_value: int | None = None
+    promised_unit: str = ""
+
+
+@dataclass(slots=True, eq=False)
+class Hit:
+    doc: SearchDoc
+    score: float
+    field: str
+    spans: tuple[Span, ...] = ()
+    """Matched character ranges [start, end) in `doc.name`."""
+    matched_text: str = ""
+    """The text that matched when it is not the name (an alias, the English name…)."""
+    text_spans: tuple[Span, ...] = ()
+    """Matched ranges in `matched_text`."""
+
+    @property
+    def code(self) -> str:
+        return self.doc.code
+
+    @property
+    def name(self) -> str:
+        return self.doc.name
+
+    @property
+    def kind(self) -> Kind:
+        return self.doc.kind
+
+    @property
+    def department(self) -> str:
+        return self.doc.department
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "code": self.doc.code,
+            "name": self.doc.name,
+            "kind": self.doc.kind,
+            "department": self.doc.department,
+            "score": round(self.score, 2),
+            "field": self.field,
+            "spans": [list(s) for s in self.spans],
+            "matched_text": self.matched_text,
+            "text_spans": [list(s) for s in self.text_spans],
+            "handling": self.doc.handling,
+            "promised": (
+                None
+                if self.doc.promised_value is None
+                else {"value": self.doc.promised_value, "unit": self.doc.promised_unit}
+            ),
+        }
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def normalize(text: str) -> str:
+    """NFKC + lower case (+ Latin accents dropped), keeping offsets those of the original text."""
+    if text.isascii():
+        return text.lower()
+    whole = unicodedata.normalize("NFKC", text).lower()
+    if len(whole) == len(text) and not _ACCENTED.search(whole):
+        return whole
+    out = []
+    for char in text:
+        if char.isascii():
+            out.append(char.lower())
+            continue
+        norm = unicodedata.normalize("NFKC", char).lower()
+        if len(norm) != 1:
+            norm = char
+        elif _ACCENTED.match(norm):
+            bare = unicodedata.normalize("NFKD", norm)[0]  # café → cafe
+            norm = bare if bare.isascii() else norm
+        out.append(norm)
+    return "".join(out)
+
+
+_ACCENTED = re.compile("[\u00c0-\u024f]")
+
+
+#: What people say around an item's name: "要带什么", "怎么办", "去哪办"… (longest first).
+FILLERS = (
+    "需要带什么材料", "需要什么材料", "要带什么材料", "要准备什么", "要什么材料", "要什么手续",
+    "需要带什么", "要带哪些", "要带什么", "要办什么", "要什么证", "怎么办理", "在哪里办",
+    "去哪里办", "办理流程", "需要什么", "怎么申请", "怎么弄", "怎么办", "在哪办", "去哪办",
+    "哪里办", "流程", "手续", "材料", "怎么", "什么", "如何", "请问", "我想", "想要", "需要",
+    "吗", "呢",
+)  # fmt: skip
+
+
+def strip_fillers(text: str) -> str:
+    """The query without the question around it: 领失业金要带什么 → 领失业金."""
+    for filler in FILLERS:
+        if filler in text:
+            text = text.replace(filler, "")
+    return text
+
+
+def _has_han(text: str) -> bool:
+    return py.has_han(text)
+
+
+def _bitset(ids: Iterable[int], size: int) -> int:
+    buf = bytearray((size + 8) // 8)
+    for i in ids:
+        buf[i >> 3] |= 1 << (i & 7)
+    return int.from_bytes(buf, "little")
+
+
+def _bits(x: int) -> Iterator[int]:
+    """Set bits, lowest first."""
+    while x:
+        low = x & -x
+        yield low.bit_length() - 1
+        x ^= low
+
+
+def _iter_pools(*pools: int) -> Iterator[int]:
+    for pool in pools:
+        yield from _bits(pool)
+
+
+def at_least(postings: Sequence[int], m: int, everything: int) -> int:
+    """Documents present in at least `m` of `postings` (bit-sliced counting)."""
+    return _at_least(_count(postings), m, everything)
+
+
+def _count(postings: Sequence[int]) -> list[int]:
+    """Bit-sliced per-document counts: bit i of document d's count is bit d of slices[i]."""
+    slices: list[int] = []
+    for posting in postings:
+        carry = posting
+        for i in range(len(slices)):
+            if not carry:
+                break
+            s = slices[i]
+            slices[i] = s ^ carry
+            carry = s & carry
+        if carry:
+            slices.append(carry)
+    return slices
+
+
+def _at_least(slices: list[int], m: int, everything: int) -> int:
+    if m <= 0:
+        return everything
+    if m >= 1 << len(slices):
+        return 0
+    greater, equal = 0, everything
+    for i in reversed(range(max(len(slices), m.bit_length()))):
+        s = slices[i] if i < len(slices) else 0
+        if (m >> i) & 1:
+            equal &= s
+        else:
+            greater |= equal & s
+            equal &= ~s
+    return greater | equal
+
+
+def _runs(positions: Iterable[int]) -> tuple[Span, ...]:
+    spans: list[list[int]] = []
+    for p in sorted(set(positions)):
+        if spans and spans[-1][1] == p:
+            spans[-1][1] = p + 1
+        else:
+            spans.append([p, p + 1])
+    return tuple((a, b) for a, b in spans)
+
+
+def _subsequence(query: str, text: str) -> list[int] | None:
+    """Positions of query's characters in text, in order (earliest), or None."""
+    out = []
+    start = 0
+    for char in query:
+        pos = text.find(char, start)
+        if pos < 0:
+            return None
+        out.append(pos)
+        start = pos + 1
+    return out
+
+
+def _grams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+class _Group:
+    """One searchable field: entries (texts) owned by documents, with postings."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.texts: list[str] = []
+        self.owner: list[int] = []
+        self.ranges: list[tuple[int, int]] = [(0, 0)] * size
+        self._uni: dict[str, list[int]] = {}
+        self._bi: dict[str, list[int]] = {}
+        self._start: dict[str, list[int]] = {}
+        self.uni: dict[str, int] = {}
+        self.bi: dict[str, int] = {}
+        self.start: dict[str, int] = {}
+
+    def add(self, doc: int, texts: Iterable[str]) -> None:
+        lo = len(self.texts)
+        seen_uni: set[str] = set()
+        seen_bi: set[str] = set()
+        seen_start: set[str] = set()
+        for text in texts:
+            if not text:
+                continue
+            self.texts.append(text)
+            self.owner.append(doc)
+            seen_uni.update(text)
+            seen_bi.update(_grams(text))
+            seen_start.add(text[0])
+        for key in seen_uni:
+            self._uni.setdefault(key, []).append(doc)
+        for key in seen_bi:
+            self._bi.setdefault(key, []).append(doc)
+        for key in seen_start:
+            self._start.setdefault(key, []).append(doc)
+        self.ranges[doc] = (lo, len(self.texts))
+
+    def freeze(self) -> None:
+        self.uni = {k: _bitset(v, self.size) for k, v in self._uni.items()}
+        self.bi = {k: _bitset(v, self.size) for k, v in self._bi.items()}
+        self.start = {k: _bitset(v, self.size) for k, v in self._start.items()}
+        self._uni, self._bi, self._start = {}, {}, {}
+
+    def candidates(self, query: str) -> int:
+        """Documents that contain every character pair (every character for one) of `query`."""
+        if len(query) == 1:
+            return self.uni.get(query, 0)
+        result = -1
+        for gram in _grams(query):
+            posting = self.bi.get(gram, 0)
+            result &= posting
+            if not result:
+                return 0
+        return result
+
+    def chars(self, query: str) -> list[int]:
+        return [self.uni.get(c, 0) for c in dict.fromkeys(query)]
+
+    def entries(self, doc: int) -> range:
+        lo, hi = self.ranges[doc]
+        return range(lo, hi)
+
+
+@dataclass(slots=True)
+class _PinyinEntry:
+    full: str
+    initials: str
+    starts: tuple[int, ...]  # offset in `full` where each token starts
+    spans: tuple[Span, ...]  # character span of each token in the source text
+    syllables: tuple[str, ...]
+    source: int  # -1: the name; i ≥ 0: alias i
+    boundary: frozenset[int] = field(default_factory=frozenset)
+
+    def token_at(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset) - 1
+
+    def full_span(self, start: int, end: int) -> Span:
+        a = self.token_at(start)
+        b = self.token_at(max(start, end - 1))
+        return (self.spans[a][0], self.spans[b][1])
+
+    def token_span(self, first: int, count: int) -> Span:
+        return (self.spans[first][0], self.spans[first + count - 1][1])
+
+
+def _match_entry(q: str, entry: _PinyinEntry) -> tuple[float, str, int, int] | None:
+    """(score, PINYIN or INITIALS, offset, length) of q in one pinyin entry, or None."""
+    alias = entry.source >= 0
+    full = entry.full
+    pos = full.find(q)
+    if pos > 0:
+        boundary = entry.boundary
+        while pos >= 0 and pos not in boundary:
+            pos = full.find(q, pos + 1)
+    if pos >= 0:
+        if pos == 0:
+            score = 56.0 if alias else 65.0
+        else:
+            score = 53.0 if alias else 58.0 - min(entry.token_at(pos), 10) * 0.1
+        return score, PINYIN, pos, len(q)
+    if len(q) >= 2:
+        pos = entry.initials.find(q)
+        if pos >= 0:
+            if pos == 0:
+                score = 55.0 if alias else 64.0
+            else:
+                score = 52.0 if alias else 57.0 - min(pos, 10) * 0.1
+            return score, INITIALS, pos, len(q)
+    return None
+
+
+def _syllable_prefixes(query: str, syllables: Sequence[str], first: int) -> int:
+    """How many syllables from `first` the query spells as a sequence of non-empty syllable
+    prefixes (full pinyin, initials or a mix: `shipjy` for 食品经营), or 0."""
+    n = len(syllables)
+
+    def walk(q: int, s: int) -> int:
+        if q == len(query):
+            return s - first
+        if s >= n:
+            return 0
+        syllable = syllables[s]
+        longest = 0
+        limit = min(len(syllable), len(query) - q)
+        while longest < limit and syllable[longest] == query[q + longest]:
+            longest += 1
+        for take in range(longest, 0, -1):
+            got = walk(q + take, s + 1)
+            if got:
+                return got
+        return 0
+
+    return walk(0, first)
+
+
+# --------------------------------------------------------------------------- results
+
+
+class _Results:
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.best: dict[int, Hit] = {}
+        self.mask = 0
+        self.strong = 0
+        self.top = 0.0
+
+    def add(self, doc_id: int, hit: Hit) -> None:
+        if hit.score > self.top:
+            self.top = hit.score
+        known = self.best.get(doc_id)
+        if known is None:
+            self.mask |= 1 << doc_id
+            self.best[doc_id] = hit
+            self.strong += hit.score >= STRONG
+        elif hit.score > known.score:
+            self.strong += hit.score >= STRONG and known.score < STRONG
+            self.best[doc_id] = hit
+
+    def taken(self) -> int:
+        return self.mask
+
+    def full(self) -> bool:
+        return len(self.best) >= self.limit
+
+    def ranked(self) -> list[Hit]:
+        order = sorted(self.best.items(), key=lambda kv: (-kv[1].score, kv[0]))
+        return [hit for _, hit in order[: self.limit]]
+
+
+def _shifted(
+    stage: Callable[[int, _Results], None], penalty: float
+) -> Callable[[int, _Results], None]:
+    """Run `stage` and add its hits `penalty` points lower."""
+
+    def run(mask: int, results: _Results) -> None:
+        inner = _Results(results.limit)
+        stage(mask, inner)
+        for doc_id, hit in inner.best.items():
+            hit.score -= penalty
+            results.add(doc_id, hit)
+
+    return run
+
+
+# --------------------------------------------------------------------------- the index
+
+
+@dataclass(frozen=True, slots=True)
+class IndexStats:
+    documents: int
+    build_ms: float
+    pinyin_converted: int
+    from_cache: bool = False
+
+
+class SearchIndex:
+    """Build once with `SearchIndex(docs)`; `search()` is thread-safe (the index is read-only)."""
+
+    def __init__(self, docs: Iterable[SearchDoc], *, pinyin_table: py.PinyinTable | None = None):
+        started = time.perf_counter()
+        table = pinyin_table if pinyin_table is not None else py.PinyinTable(None)
+        ordered = sorted(docs, key=lambda d: (len(d.name), d.kind != "item", d.code))
+        self.docs: tuple[SearchDoc, ...] = tuple(ordered)
+        size = len(self.docs)
+        self._size = size
+        self._all = (1 << size) - 1
+        self._by_code: dict[str, int] = {}
+        self._code_keys: list[tuple[str, int]] = []
+        self._name = _Group(size)
+        self._alias = _Group(size)
+        self._english = _Group(size)
+        self._theme = _Group(size)
+        self._dept = _Group(size)
+        self._py = _Group(size)  # full pinyin of name (entry 0) and aliases
+        self._ini = _Group(size)  # initials of name and aliases
+        self._py_entries: list[_PinyinEntry] = []
+        self._names: list[str] = []
+        self._aliases: list[tuple[str, ...]] = []
+        self._char_syllable: dict[str, str] = {}
+        filters: dict[tuple[str, str], list[int]] = {}
+
+        for doc_id, doc in enumerate(self.docs):
+            code = _code_key(doc.code)
+            self._by_code.setdefault(code, doc_id)
+            self._code_keys.append((code, doc_id))
+            name = normalize(doc.name)
+            aliases = tuple(normalize(a) for a in doc.aliases)
+            self._names.append(name)
+            self._aliases.append(aliases)
+            self._name.add(doc_id, [name])
+            self._alias.add(doc_id, aliases)
+            self._english.add(doc_id, [" ".join(normalize(doc.name_en).split())])
+            self._theme.add(doc_id, [normalize(t) for t in doc.themes])
+            self._dept.add(doc_id, [normalize(doc.department), normalize(doc.department_short)])
+            entries: list[_PinyinEntry] = []
+            for source, text in enumerate((name, *aliases), start=-1):
+                entry = self._pinyin_entry(text, source, table)
+                if entry is not None:
+                    entries.append(entry)
+            self._py.add(doc_id, [e.full for e in entries])
+            self._ini.add(doc_id, [e.initials for e in entries])
+            self._py_entries.extend(entries)
+            for key in (
+                ("kind", doc.kind),
+                ("dept", doc.department_id),
+                ("dept", doc.department),
+                ("dept", doc.department_short),
+                *(("applicant", a) for a in doc.applicant_types),
+            ):
+                if key[1]:
+                    filters.setdefault(key, []).append(doc_id)
+        for group in self._groups():
+            group.freeze()
+        self._code_keys.sort()
+        self._code_list = [k for k, _ in self._code_keys]
+        self._dept_ids = {_code_key(d.department_id) for d in self.docs if d.department_id}
+        self._syl_prefix: set[str] = set()
+        syl_postings: dict[str, list[int]] = {}
+        for doc_id in range(size):
+            heads: set[str] = set()
+            for e in self._py.entries(doc_id):
+                heads.update(self._py_entries[e].syllables)
+            for syllable in heads:
+                for k in range(1, len(syllable) + 1):
+                    self._syl_prefix.add(syllable[:k])
+            for head in {h[:k] for h in heads for k in range(1, min(len(h), 3) + 1)}:
+                syl_postings.setdefault(head, []).append(doc_id)
+        self._syl = {k: _bitset(v, size) for k, v in syl_postings.items()}
+        name_starts: dict[str, list[int]] = {}
+        for doc_id in range(size):
+            for e in self._py.entries(doc_id):
+                entry = self._py_entries[e]
+                if entry.source < 0:
+                    for start_key in {
+                        "1:" + entry.full[0],
+                        "2:" + entry.full[:2],
+                        "2:" + entry.initials[:2],
+                    }:
+                        name_starts.setdefault(start_key, []).append(doc_id)
+        self._name_py_start = {k: _bitset(v, size) for k, v in name_starts.items()}
+        self._filters = {k: _bitset(sorted(set(v)), size) for k, v in filters.items()}
+        exact_aliases: dict[str, set[int]] = {}
+        for doc_id, aliases in enumerate(self._aliases):
+            for alias in aliases:
+                exact_aliases.setdefault(alias, set()).add(doc_id)
+        self._alias_exact = {k: _bitset(v, size) for k, v in exact_aliases.items()}
+        self._dept_spelling: dict[str, tuple[str, str]] = {}
+        for short in {d.department_short for d in self.docs if d.department_short}:
+            syllables = [s for _, _, s in py.tokens(normalize(short), table)]
+            self._dept_spelling[short] = ("".join(syllables), "".join(s[0] for s in syllables))
+        self.stats = IndexStats(size, (time.perf_counter() - started) * 1000, table.converted)
+
+    def _groups(self) -> tuple[_Group, ...]:
+        return (
+            self._name,
+            self._alias,
+            self._english,
+            self._theme,
+            self._dept,
+            self._py,
+            self._ini,
+        )
+
+    def _pinyin_entry(self, text: str, source: int, table: py.PinyinTable) -> _PinyinEntry | None:
+        toks = py.tokens(text, table)
+        if not toks:
+            return None
+        starts: list[int] = []
+        offset = 0
+        for start, end, syllable in toks:
+            starts.append(offset)
+            offset += len(syllable)
+            if end - start == 1 and py.is_han(text[start]):
+                self._char_syllable.setdefault(text[start], syllable)
+        syllables = tuple(s for _, _, s in toks)
+        return _PinyinEntry(
+            full="".join(syllables),
+            initials="".join(s[0] for s in syllables),
+            starts=tuple(starts),
+            spans=tuple((a, b) for a, b, _ in toks),
+            syllables=syllables,
+            source=source,
+            boundary=frozenset(starts),
+        )
+
+    def __len__(self) -> int:
+        return self._size
+
+    # ------------------------------------------------------------------ public API
+
+    def get(self, code: str) -> SearchDoc | None:
+        doc_id = self._by_code.get(_code_key(code))
+        return None if doc_id is None else self.docs[doc_id]
+
+    def departments(self) -> list[str]:
+        return sorted({d.department for d in self.docs if d.department})
+
+    def search(
+        self,
+        query: str,
+        limit: int = 10,
+        *,
+        department: str | None = None,
+        applicant: str | None = None,
+        kind: Kind | None = None,
+    ) -> list[Hit]:
+        """The best `limit` hits for `query`, best first. Filters: department (id, name or short
+        name), applicant type (自然人/法人) and kind (item/theme)."""
+        text = " ".join(normalize(query).split())
+        if not text or limit <= 0:
+            return []
+        mask = self._all
+        for key in (("dept", department), ("applicant", applicant), ("kind", kind)):
+            if key[1]:
+                mask &= self._filters.get((key[0], key[1]), 0)
+        if not mask:
+            return []
+        results = _Results(limit)
+        stages = self._han_stages(text) if _has_han(text) else self._ascii_stages(text)
+        for weak, stage in stages:
+            if weak and (results.strong >= ENOUGH_STRONG or results.top >= EXACT):
+                break  # real matches are not padded with guesses
+            stage(mask & ~results.taken(), results)
+            if results.full():
+                break
+        return results.ranked()
+
+    # ------------------------------------------------------------------ stage plans
+
+    def _han_stages(self, text: str) -> list[_Stage]:
+        q = "".join(text.split())
+        stages: list[_Stage] = [
+            (False, lambda m, r: self._name_substring(q, m, r)),
+            (False, lambda m, r: self._alias_substring(q, m, r)),
+        ]
+        if len(q) >= 2:
+            stages.append((False, lambda m, r: self._subsequence(q, m, r)))
+        core = strip_fillers(q)
+        rest = q  # what the guessing stages work on
+        if core != q and core:
+            # 领失业金要带什么 → 领失业金: the question around the item is not part of its name
+            # (ranked below what matched the whole query)
+            stages.append((False, _shifted(lambda m, r: self._name_substring(core, m, r), 14.0)))
+            stages.append((False, _shifted(lambda m, r: self._alias_substring(core, m, r), 14.0)))
+            if len(core) >= 2:
+                stages.append((False, _shifted(lambda m, r: self._subsequence(core, m, r), 14.0)))
+            rest = core
+        stages.append((True, lambda m, r: self._context(rest, m, r)))
+        if len(rest) >= 2:
+            stages.append((True, lambda m, r: self._homophone(rest, m, r)))
+            stages.append((True, lambda m, r: self._overlap(rest, m, r)))
+        return stages
+
+    def _ascii_stages(self, text: str) -> list[_Stage]:
+        compact = "".join(c for c in text if c.isalnum())
+        stages: list[_Stage] = []
+        if compact:
+            stages.append((False, lambda m, r: self._code(compact, text, m, r)))
+            stages.append((False, lambda m, r: self._pinyin(compact, m, r, 0.0)))
+        stages.append((False, lambda m, r: self._english_match(text, m, r)))
+        if compact:
+            stages.append((False, lambda m, r: self._pinyin_mixed(compact, m, r)))
+            stages.append((True, lambda m, r: self._code_prefix_letters(compact, m, r)))
+            stages.append((True, lambda m, r: self._dept_pinyin(compact, m, r)))
+        stages.append((True, lambda m, r: self._fuzzy_ascii(text, compact, m, r)))
+        return stages
+
+    # ------------------------------------------------------------------ Han stages
+
+    def _name_substring(self, q: str, mask: int, results: _Results) -> None:
+        cands = self._name.candidates(q) & mask
+        if not cands:
+            return
+        cap = results.limit + 5
+        prefix = cands & self._name.start.get(q[0], 0)
+        seen = 0
+        for doc_id in _iter_pools(prefix, cands & ~prefix):
+            name = self._names[doc_id]
+            pos = name.find(q)
+            if pos < 0:
+                continue
+            if pos == 0:
+                score = 92.0 if len(name) == len(q) else 90.0 - min(len(name) - len(q), 40) * 0.02
+            else:
+                score = 80.0 - min(pos, 20) * 0.1 - min(len(name), 40) * 0.02
+            results.add(doc_id, Hit(self.docs[doc_id], score, NAME, ((pos, pos + len(q)),)))
+            seen += 1
+            if seen >= cap:
+                return
+
+    def _alias_substring(self, q: str, mask: int, results: _Results) -> None:
+        cands = self._alias.candidates(q) & mask
+        exact = self._alias_exact.get(q, 0) & cands  # whole aliases first, wherever they rank
+        cap = results.limit + 5
+        seen = 0
+        for doc_id in _iter_pools(exact, cands & ~exact):
+            best: tuple[float, int, int] | None = None
+            for i, alias in enumerate(self._aliases[doc_id]):
+                pos = alias.find(q)
+                if pos < 0:
+                    continue
+                if alias == q:
+                    score = 78.0
+                elif pos == 0:
+                    score = 76.0 - min(len(alias) - len(q), 20) * 0.05
+                else:
+                    score = 72.0 - min(pos, 20) * 0.1
+                if best is None or score > best[0]:
+                    best = (score, i, pos)
+            if best is None:
+                continue
+            score, i, pos = best
+            doc = self.docs[doc_id]
+            spans = _runs(p for p, c in enumerate(self._names[doc_id]) if c in q)
+            results.add(
+                doc_id,
+                Hit(doc, score, ALIAS, spans, doc.aliases[i], ((pos, pos + len(q)),)),
+            )
+            seen += 1
+            if seen >= cap:
+                return
+
+    def _subsequence(self, q: str, mask: int, results: _Results) -> None:
+        """Abbreviations: every character of the query, in order (失业金 → 失业保险金申领)."""
+        name_cands = mask
+        for posting in self._name.chars(q):
+            name_cands &= posting
+        alias_cands = mask
+        for posting in self._alias.chars(q):
+            alias_cands &= posting
+        cap = results.limit + 5
+        seen = 0
+        for doc_id in _bits(name_cands | alias_cands):
+            doc = self.docs[doc_id]
+            name = self._names[doc_id]
+            positions = _subsequence(q, name)
+            if positions is not None:
+                gaps = positions[-1] - positions[0] + 1 - len(q)
+                score = 66.0 - min(gaps, 20) * 0.2 - min(positions[0], 10) * 0.1
+                results.add(doc_id, Hit(doc, score, NAME, _runs(positions)))
+            else:
+                for i, alias in enumerate(self._aliases[doc_id]):
+                    positions = _subsequence(q, alias)
+                    if positions is None:
+                        continue
+                    gaps = positions[-1] - positions[0] + 1 - len(q)
+                    score = 62.0 - min(gaps, 20) * 0.2
+                    spans = _runs(p for p, c in enumerate(name) if c in q)
+                    results.add(
+                        doc_id, Hit(doc, score, ALIAS, spans, doc.aliases[i], _runs(positions))
+                    )
+                    break
+                else:
+                    continue
+            seen += 1
+            if seen >= cap:
+                return
+
+    def _context(self, q: str, mask: int, results: _Results) -> None:
+        """The query names a theme (一件事) the item belongs to, or its department."""
+        cap = results.limit + 5
+        seen = 0
+        for group, field_name, score in (
+            (self._theme, THEME, 48.0),
+            (self._dept, DEPARTMENT, 45.0),
+        ):
+            for doc_id in _bits(group.candidates(q) & mask):
+                for entry in group.entries(doc_id):
+                    text = group.texts[entry]
+                    pos = text.find(q)
+                    if pos >= 0:
+                        results.add(
+                            doc_id,
+                            Hit(
+                                self.docs[doc_id],
+                                score,
+                                field_name,
+                                (),
+                                text,
+                                ((pos, pos + len(q)),),
+                            ),
+                        )
+                        seen += 1
+                        break
+                if seen >= cap:
+                    return
+
+    def _homophone(self, q: str, mask: int, results: _Results) -> None:
+        """A wrong character with the right sound (身分证 for 身份证): match by pinyin."""
+        syllables = [self._char_syllable.get(c) for c in q if py.is_han(c)]
+        if not syllables or any(s is None for s in syllables):
+            return
+        self._pinyin("".join(s for s in syllables if s), mask, results, -24.0, FUZZY)
+
+    def _overlap(self, q: str, mask: int, results: _Results) -> None:
+        """Most of the query's characters in the name or an alias, in any order."""
+        chars = list(dict.fromkeys(q))
+        n = len(chars)
+        if n < 3:
+            return
+        postings = [self._name.uni.get(c, 0) | self._alias.uni.get(c, 0) for c in chars]
+        cap = results.limit
+        seen = 0
+        floor = n - 1 if n < 6 else n - 2
+        taken = 0
+        slices = _count(postings)
+        for need in range(n, floor - 1, -1):
+            pool = _at_least(slices, need, self._all) & mask & ~taken
+            taken |= pool
+            for doc_id in _bits(pool):
+                doc = self.docs[doc_id]
+                name = self._names[doc_id]
+                texts = (name, *self._aliases[doc_id])
+                counts = [sum(1 for c in chars if c in t) for t in texts]
+                best = max(range(len(texts)), key=lambda i: counts[i])
+                covered = sum(1 for c in chars if any(c in t for t in texts))
+                # characters found anywhere in the item's names, then the best single text
+                score = 30.0 + 6.0 * covered / n + 2.0 * counts[best] / n
+                if best == 0:
+                    hit = Hit(doc, score, FUZZY, _runs(p for p, c in enumerate(name) if c in chars))
+                else:
+                    alias = self._aliases[doc_id][best - 1]
+                    hit = Hit(
+                        doc,
+                        score,
+                        FUZZY,
+                        _runs(p for p, c in enumerate(name) if c in chars),
+                        doc.aliases[best - 1],
+                        _runs(p for p, c in enumerate(alias) if c in chars),
+                    )
+                results.add(doc_id, hit)
+                seen += 1
+                if seen >= cap:
+                    return
+
+    # ------------------------------------------------------------------ ASCII stages
+
+    def _code(self, compact: str, text: str, mask: int, results: _Results) -> None:
+        doc_id = self._by_code.get(compact)
+        if doc_id is not None and (mask >> doc_id) & 1:
+            doc = self.docs[doc_id]
+            results.add(doc_id, Hit(doc, 100.0, CODE, (), doc.code, ((0, len(doc.code)),)))
+        if any(c.isdigit() for c in compact) or "-" in text:
+            self._code_prefix(compact, mask, results, 95.0)
+        elif compact in self._dept_ids:
+            self._code_prefix(compact, mask, results, 60.0)  # a department code: SCJG
+        # other letters-only prefixes rank below pinyin (see _code_prefix_letters)
+
+    def _code_prefix(self, compact: str, mask: int, results: _Results, base: float) -> None:
+        lo = bisect.bisect_left(self._code_keys, (compact, -1))
+        cap = results.limit + 5
+        picked: list[tuple[str, int]] = []
+        for key, doc_id in self._code_keys[lo:]:
+            if not key.startswith(compact):
+                break
+            if (mask >> doc_id) & 1:
+                picked.append((key, doc_id))
+                if len(picked) >= cap:
+                    break
+        for key, doc_id in picked:
+            doc = self.docs[doc_id]
+            shown = _code_span(doc.code, len(compact))
+            score = base - min(len(key) - len(compact), 20) * 0.1
+            results.add(doc_id, Hit(doc, score, CODE, (), doc.code, ((0, shown),)))
+
+    def _code_prefix_letters(self, compact: str, mask: int, results: _Results) -> None:
+        if compact.isalpha() and len(compact) >= 2:
+            self._code_prefix(compact, mask, results, 50.0)
+
+    def _pinyin(
+        self,
+        q: str,
+        mask: int,
+        results: _Results,
+        shift: float,
+        field_name: str | None = None,
+    ) -> None:
+        """Full pinyin from a syllable start, or initials, of the name (then the aliases)."""
+        if not q.isalpha():
+            return
+        cap = results.limit + 5
+        full_cands = self._py.candidates(q) & mask if len(q) >= 2 else 0
+        cands = full_cands | (self._ini.candidates(q) & mask)
+        # names that start like the query first: that is where the best (prefix) matches are
+        first = self._name_py_start.get(("1:" if len(q) == 1 else "2:") + q[:2], 0)
+        entries = self._py_entries
+        seen = 0
+        for doc_id in _iter_pools(cands & first, cands & ~first):
+            best: tuple[float, str, int, int, _PinyinEntry] | None = None
+            for e in self._py.entries(doc_id):
+                entry = entries[e]
+                found = _match_entry(q, entry)
+                if found is not None and (best is None or found[0] > best[0]):
+                    best = (*found, entry)
+                    if found[2] == 0 and entry.source < 0:
+                        break  # a name prefix: nothing scores higher
+            if best is None:
+                continue
+            score, matched, pos, length, entry = best
+            if matched == PINYIN:
+                span = entry.full_span(pos, pos + length)
+            else:
+                span = entry.token_span(pos, length)
+            results.add(
+                doc_id, self._pinyin_hit(doc_id, entry, score + shift, field_name or matched, span)
+            )
+            seen += 1
+            if seen >= cap:
+                return
+
+    def _pinyin_hit(
+        self, doc_id: int, entry: _PinyinEntry, score: float, field_name: str, span: Span
+    ) -> Hit:
+        doc = self.docs[doc_id]
+        if entry.source < 0:
+            return Hit(doc, score, field_name, (span,))
+        return Hit(doc, score, field_name, (), doc.aliases[entry.source], (span,))
+
+    def _pinyin_mixed(self, q: str, mask: int, results: _Results) -> None:
+        """Syllable prefixes in a row: `shipjy`, `shenfz`."""
+        if not q.isalpha() or len(q) < 3:
+            return
+        segments = self._segment(q)
+        if segments is None or all(len(seg) == 1 for seg in segments) or len(segments) < 2:
+            return  # not spelled as syllables, or plain initials (already matched above)
+        cands = mask
+        for seg in segments:
+            cands &= self._syl.get(seg[:3], 0)
+            if not cands:
+                return
+        cap = results.limit + 5
+        budget = 200
+        seen = 0
+        for doc_id in _bits(cands):
+            budget -= 1
+            if budget < 0:
+                return
+            best: tuple[float, _PinyinEntry, Span] | None = None
+            for e in self._py.entries(doc_id):
+                entry = self._py_entries[e]
+                for first, syllable in enumerate(entry.syllables):
+                    if syllable[0] != q[0]:
+                        continue
+                    count = _syllable_prefixes(q, entry.syllables, first)
+                    if count:
+                        score = (54.0 if first == 0 else 51.0) - (3.0 if entry.source >= 0 else 0.0)
+                        if best is None or score > best[0]:
+                            best = (score, entry, entry.token_span(first, count))
+                        break
+            if best is None:
+                continue
+            results.add(doc_id, self._pinyin_hit(doc_id, best[1], best[0], PINYIN, best[2]))
+            seen += 1
+            if seen >= cap:
+                return
+
+    def _segment(self, q: str) -> list[str] | None:
+        """Greedy split into the longest known syllable prefixes: shipjy → shi p j y."""
+        out: list[str] = []
+        i = 0
+        known = self._syl_prefix
+        while i < len(q):
+            k = min(len(q) - i, 6)
+            while k > 0 and q[i : i + k] not in known:
+                k -= 1
+            if k == 0:
+                return None
+            out.append(q[i : i + k])
+            i += k
+        return out
+
+    def _english_match(self, text: str, mask: int, results: _Results) -> None:
+        if len(text) < 2:
+            return
+        cands = self._english.candidates(text) & mask
+        cap = results.limit + 5
+        seen = 0
+        for doc_id in _bits(cands):
+            english = self._english.texts[self._english.ranges[doc_id][0]]
+            pos = english.find(text)
+            while pos > 0 and english[pos - 1].isalnum():
+                pos = english.find(text, pos + 1)
+            if pos < 0:
+                pos = english.find(text) if len(text) >= 4 else -1
+                if pos < 0:
+                    continue
+                score = 47.0
+            elif english == text:
+                score = 70.0
+            elif pos == 0:
+                score = 62.0
+            else:
+                score = 59.0
+            doc = self.docs[doc_id]
+            original = doc.name_en
+            results.add(
+                doc_id,
+                Hit(
+                    doc,
+                    score,
+                    ENGLISH,
+                    (),
+                    original,
+                    _english_span(original, english, pos, len(text)),
+                ),
+            )
+            seen += 1
+            if seen >= cap:
+                return
+        words = text.split()
+        if len(words) < 2 or seen >= cap:
+            return
+        cands = mask & ~results.taken()
+        for word in words:
+            cands &= self._english.candidates(word)
+        for doc_id in _bits(cands):
+            english = self._english.texts[self._english.ranges[doc_id][0]]
+            spans: list[Span] = []
+            for word in words:
+                pos = english.find(word)
+                while pos > 0 and english[pos - 1].isalnum():
+                    pos = english.find(word, pos + 1)
+                if pos < 0:
+                    break
+                spans.extend(_english_span(self.docs[doc_id].name_en, english, pos, len(word)))
+            else:
+                doc = self.docs[doc_id]
+                results.add(
+                    doc_id, Hit(doc, 52.0, ENGLISH, (), doc.name_en, tuple(sorted(set(spans))))
+                )
+                seen += 1
+                if seen >= cap:
+                    return
+
+    def _dept_pinyin(self, q: str, mask: int, results: _Results) -> None:
+        """`gongan`, `ga`: items of the department whose short name is spelled."""
+        if not q.isalpha() or len(q) < 2:
+            return
+        matched = {dept for dept, spelled in self._dept_spelling.items() if q in spelled}
+        cap = results.limit + 5
+        seen = 0
+        for dept in sorted(matched):
+            for doc_id in _bits(self._filters.get(("dept", dept), 0) & mask):
+                doc = self.docs[doc_id]
+                results.add(doc_id, Hit(doc, 44.0, DEPARTMENT, (), doc.department_short))
+                seen += 1
+                if seen >= cap:
+                    return
+
+    def _fuzzy_ascii(self, text: str, compact: str, mask: int, results: _Results) -> None:
+        """One wrong, missing, extra or swapped letter in pinyin, English or a code."""
+        if results.best and max(h.score for h in results.best.values()) >= STRONG:
+            return  # something matched for real; typo guesses would only be noise
+        from rapidfuzz import fuzz, process
+        from rapidfuzz.distance import OSA
+
+        cap = results.limit + 5
+        if compact and any(c.isdigit() for c in compact) and len(compact) >= 4:
+            for _, distance, index in process.extract(
+                compact, self._code_list, scorer=OSA.distance, score_cutoff=1, limit=cap
+            ):
+                doc_id = self._code_keys[index][1]
+                if (mask >> doc_id) & 1:
+                    doc = self.docs[doc_id]
+                    results.add(doc_id, Hit(doc, 40.0 - distance, FUZZY, (), doc.code, ()))
+        for q, group, is_pinyin in ((compact, self._py, True), (text, self._english, False)):
+            if len(q) < 4 or (is_pinyin and not q.isalpha()):
+                continue
+            grams = list(_grams(q))
+            postings = [group.bi.get(g, 0) for g in grams]
+            need = max(1, len(grams) - 3)
+            pool = at_least(postings, need, self._all) & mask & ~results.taken()
+            if not pool:
+                continue
+            texts: list[str] = []
+            where: list[int] = []
+            budget = 600
+            for doc_id in _bits(pool):
+                for e in group.entries(doc_id):
+                    texts.append(group.texts[e])
+                    where.append(e)
+                budget -= 1
+                if budget <= 0:
+                    break
+            # one substitution/transposition = indel distance 2; rapidfuzz turns the cutoff into a
+            # whole distance, so leave it a little room below the exact ratio
+            cutoff = 100.0 * (1.0 - 1.0 / len(q)) - 0.5
+            found = process.extract(
+                q, texts, scorer=fuzz.partial_ratio, score_cutoff=cutoff, limit=cap
+            )
+            for _, similarity, index in found:
+                e = where[index]
+                doc_id = group.owner[e]
+                doc = self.docs[doc_id]
+                align = fuzz.partial_ratio_alignment(q, texts[index])
+                start, end = (align.dest_start, align.dest_end) if align else (0, 0)
+                score = 30.0 + similarity / 20.0
+                if is_pinyin:
+                    entry = self._py_entries[e]
+                    span = entry.full_span(start, max(start + 1, end))
+                    results.add(doc_id, self._pinyin_hit(doc_id, entry, score, FUZZY, span))
+                else:
+                    original = doc.name_en
+                    spans = _english_span(original, texts[index], start, end - start)
+                    results.add(doc_id, Hit(doc, score - 1.0, FUZZY, (), original, spans))
+
+
+def _code_key(code: str) -> str:
+    return "".join(c for c in normalize(code) if c.isalnum())
+
+
+def _code_span(code: str, alnum_count: int) -> int:
+    """Length of the prefix of `code` holding its first `alnum_count` letters/digits."""
+    seen = 0
+    for i, char in enumerate(code):
+        if seen >= alnum_count:
+            return i
+        if char.isalnum():
+            seen += 1
+    return len(code)
+
+
+def _english_span(original: str, squeezed: str, pos: int, length: int) -> tuple[Span, ...]:
+    """Map a match in the whitespace-squeezed English name back to the original text."""
+    if pos < 0 or length <= 0:
+        return ()
+    if normalize(original) == squeezed:
+        return ((pos, pos + length),)
+    mapping = []
+    prev_space = False
+    for i, char in enumerate(original.strip()):
+        if char.isspace():
+            if prev_space:
+                continue
+            prev_space = True
+        else:
+            prev_space = False
+        mapping.append(i + (len(original) - len(original.lstrip())))
+    if pos + length > len(mapping):
+        return ()
+    return ((mapping[pos], mapping[pos + length - 1] + 1),)
+
+
+# --------------------------------------------------------------------------- the catalog
+
+
+def docs_from_catalog(catalog: Catalog) -> list[SearchDoc]:
+    """One SearchDoc per item and per theme of a loaded catalog."""
+    docs: list[SearchDoc] = []
+    for item in catalog.items:
+        dept = catalog.department(item.department)
+        themes: list[str] = []
+        for theme in catalog.themes_with(item.code):
+            themes.append(theme.name)
+        docs.append(
+            SearchDoc(
+                code=item.code,
+                name=item.name,
+                name_en=item.name_en,
+                aliases=tuple(item.aliases),
+                department=dept.name if dept else item.department,
+                department_short=dept.short if dept else "",
+                themes=tuple(themes),
+                applicant_types=tuple(a.value for a in item.applicant_types),
+                kind="item",
+                department_id=item.department,
+                handling=item.handling.value,
+                promised_value=item.promised_limit.value,
+                promised_unit=item.promised_limit.unit.value,
+            )
+        )
+    for theme in catalog.themes:
+        applicants = sorted({a.value for m in theme.members for a in m.item.applicant_types})
+        docs.append(
+            SearchDoc(
+                code=theme.code,
+                name=theme.name,
+                name_en=theme.name_en,
+                aliases=tuple(theme.aliases),
+                applicant_types=tuple(applicants),
+                kind="theme",
+            )
+        )
+    return docs
+
+
+def build_index(
+    catalog: Catalog, *, cache: Path | Literal["default"] | None = "default"
+) -> SearchIndex:
+    """The search index of a loaded catalog.
+
+    `cache` is a directory (default: the user cache dir, `CLERK_HOME/cache` in tests) holding
+    the pinyin table (`pinyin.json`) and the built index of the last catalog
+    (`search-index-<key>.pickle`, keyed by the catalog's content hash and this code's own
+    hash, so an edited catalog or a new clerk version rebuilds it). `cache=None` builds from
+    scratch and writes nothing.
+    """
+    started = time.perf_counter()
+    folder = py.default_cache_path().parent if cache == "default" else cache
+    if not isinstance(folder, Path):
+        return SearchIndex(docs_from_catalog(catalog))
+    key = _index_key(catalog)
+    target = folder / f"{_INDEX_PREFIX}{key}.pickle"
+    index = _read_index(target)
+    if index is not None:
+        index.stats = IndexStats(len(index), (time.perf_counter() - started) * 1000, 0, True)
+        return index
+    table = py.PinyinTable(folder / "pinyin.json")
+    index = SearchIndex(docs_from_catalog(catalog), pinyin_table=table)
+    table.save()
+    _write_index(index, target)
+    log.debug(
+        "search index: %d documents in %.1f ms (%d pinyin conversions)",
+        index.stats.documents,
+        index.stats.build_ms,
+        index.stats.pinyin_converted,
+    )
+    return index
+
+
+_INDEX_PREFIX = "search-index-"
+
+
+def _index_key(catalog: Catalog) -> str:
+    """The catalog's content hash and source, plus a hash of the code that builds the index."""
+    digest = hashlib.sha256()
+    digest.update(f"{catalog.content_hash}\0{catalog.source}\0{py.fingerprint()}".encode())
+    for module in (__file__, py.__file__):
+        digest.update(Path(module).read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def _read_index(path: Path) -> SearchIndex | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        index = pickle.loads(data)
+    except Exception as exc:  # a damaged cache file only costs a rebuild
+        log.warning("search index cache %s unreadable (%s); rebuilding", path, exc)
+        return None
+    return index if isinstance(index, SearchIndex) else None
+
+
+def _write_index(index: SearchIndex, path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob(f"{_INDEX_PREFIX}*.pickle"):
+            old.unlink(missing_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".search-index-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError as exc:  # a read-only cache dir only costs speed
+        log.warning("cannot write search index cache %s: %s", path, exc)

@@ -1,0 +1,37 @@
+"""What every command gets: the flags given on the command line and the settings they imply."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import click
+
+from clerk import i18n
+from clerk.config import ConfigError, Effective, Settings, load_settings
+
+
+@dataclass
+class CliContext:
+    overrides: dict[str, Any] = field(default_factory=dict)
+    _effective: Effective | None = None
+
+    def effective(self) -> Effective:
+        if self._effective is None:
+            try:
+                self._effective = load_settings(self.overrides)
+            except ConfigError as exc:
+                raise click.ClickException(i18n.t("error.config", detail=exc)) from exc
+        return self._effective
+
+    @property
+    def settings(self) -> Settings:
+        return self.effective().settings
+
+    def override(self, **values: Any) -> None:
+        """Add flags given to a subcommand (dotted paths) and rebuild the settings."""
+        self.overrides.update({k: v for k, v in values.items() if v is not None})
+        self._effective = None
+
+
+pass_cli = click.make_pass_decorator(CliContext)

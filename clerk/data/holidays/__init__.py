@@ -1,0 +1,1 @@
+"""Hall holiday files (see hall-holidays.toml for the format)."""

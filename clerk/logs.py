@@ -1,0 +1,80 @@
+"""Structured (JSON lines) logging to a file in the user log dir, with personal data masked."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import time
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+from clerk import paths
+
+# 18-character resident ID numbers, USCC-like codes, and 11-digit mainland mobile numbers.
+_ID = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])")
+_PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+
+
+def mask_text(text: str) -> str:
+    text = _ID.sub(lambda m: f"{m.group(1)}********{m.group(2)}", text)
+    return _PHONE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(record.created)),
+            "level": record.levelname,
+            "logger": record.name,
+            "msg": mask_text(record.getMessage()),
+        }
+        extra = getattr(record, "data", None)
+        if isinstance(extra, dict):
+            entry["data"] = json.loads(
+                mask_text(json.dumps(extra, ensure_ascii=False, default=str))
+            )
+        if record.exc_info:
+            entry["exc"] = mask_text(self.formatException(record.exc_info))
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def log_file(name: str = "clerk") -> Path:
+    folder = paths.log_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{name}.log"
+
+
+def setup(name: str = "clerk", level: int = logging.INFO) -> Path:
+    """Send the `clerk`, `services`, `screens` and `printing` loggers to one JSON-lines file."""
+    target = log_file(name)
+    handler = RotatingFileHandler(target, maxBytes=5_000_000, backupCount=5, encoding="utf-8")
+    handler.setFormatter(JsonFormatter())
+    for logger_name in ("clerk", "services", "screens", "printing"):
+        logger = logging.getLogger(logger_name)
+        logger.setLevel(level)
+        if not any(
+            isinstance(h, RotatingFileHandler) and Path(h.baseFilename) == target
+            for h in logger.handlers
+        ):
+            logger.addHandler(handler)
+        logger.propagate = False
+    return target
+
+
+def process_age_ms() -> float:
+    """Milliseconds since this process started (from /proc), for the startup timer."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        start_ticks = int(fields[19])
+        with open("/proc/uptime", encoding="ascii") as handle:
+            uptime = float(handle.read().split()[0])
+        ticks = os.sysconf("SC_CLK_TCK")
+        return max(0.0, (uptime - start_ticks / ticks) * 1000.0)
+    except (OSError, ValueError, IndexError):
+        return (time.perf_counter() - _IMPORTED_AT) * 1000.0
+
+
+_IMPORTED_AT = time.perf_counter()

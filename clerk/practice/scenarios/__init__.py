@@ -1,0 +1,1 @@
+"""Packaged practice scenarios (JSON); read by clerk.practice.loader."""

@@ -1,0 +1,1 @@
+"""Adapters around the clerk core: the hall service, its client, credentials, doctor checks."""

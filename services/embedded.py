@@ -1,0 +1,143 @@
+"""The embedded hall: the same hall service, under uvicorn on a background thread, listening on a
+Unix socket in the private (0700) runtime directory. No TCP port is opened.
+
+    with start_embedded(settings) as hall:
+        client = HallClient.for_settings(settings, hall)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+
+import httpx
+import uvicorn
+
+from clerk import i18n, paths
+from clerk.config import Settings
+
+log = logging.getLogger("services.embedded")
+
+START_TIMEOUT_S = 5.0
+STOP_TIMEOUT_S = 5.0
+# sockaddr_un.sun_path is 108 bytes on Linux, including the terminating NUL.
+MAX_SOCKET_PATH = 107
+
+
+class HallStartError(RuntimeError):
+    """The embedded hall did not come up; the message says why, in the current language."""
+
+
+def _socket_path() -> Path:
+    name = f"hall-{os.getpid()}-{threading.get_ident() % 100000}.sock"
+    path = paths.runtime_dir() / name
+    if len(os.fsencode(path)) <= MAX_SOCKET_PATH:
+        return path
+    # A deep home directory: use a fresh private directory under the system temp dir instead.
+    return Path(tempfile.mkdtemp(prefix="clerk-")) / name
+
+
+class EmbeddedHall:
+    def __init__(self, server: uvicorn.Server, thread: threading.Thread, socket_path: Path) -> None:
+        self._server = server
+        self._thread = thread
+        self.socket_path = socket_path
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive() and not self._server.should_exit
+
+    def stop(self, timeout: float = STOP_TIMEOUT_S) -> None:
+        """Finish open requests, run the app's shutdown, remove the socket."""
+        self._server.should_exit = True
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            self._server.force_exit = True
+            self._thread.join(1.0)
+        with contextlib.suppress(FileNotFoundError):
+            self.socket_path.unlink()
+
+    def __enter__(self) -> EmbeddedHall:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def _wait_for_health(
+    socket_path: Path, thread: threading.Thread, deadline: float
+) -> dict[str, object]:
+    last_error = ""
+    transport = httpx.HTTPTransport(uds=str(socket_path))
+    with httpx.Client(transport=transport, base_url="http://hall", timeout=1.0) as client:
+        while time.monotonic() < deadline:
+            if not thread.is_alive():
+                raise HallStartError(i18n.t("client.embedded_died", detail=last_error or "-"))
+            if socket_path.exists():
+                try:
+                    answer = client.get("/api/v1/health")
+                    if answer.status_code == 200:
+                        data: dict[str, object] = answer.json()
+                        return data
+                    last_error = f"HTTP {answer.status_code}"
+                except httpx.HTTPError as exc:
+                    last_error = str(exc) or type(exc).__name__
+            time.sleep(0.01)
+    raise HallStartError(
+        i18n.t("client.embedded_timeout", seconds=f"{START_TIMEOUT_S:g}", detail=last_error or "-")
+    )
+
+
+def start_embedded(
+    settings: Settings,
+    *,
+    database_url: str | None = None,
+    timeout: float = START_TIMEOUT_S,
+    socket_path: Path | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> EmbeddedHall:
+    """Start the hall on a Unix socket and return once /api/v1/health answers ok.
+
+    Raises HallStartError (message in the current language) when it does not answer within
+    `timeout` seconds or answers that its store is unusable. `clock` (tests) replaces the
+    service's clock, e.g. to let tokens expire."""
+    from services.hall.app import create_app
+
+    app = create_app(settings, database_url=database_url, clock=clock)
+    path = socket_path or _socket_path()
+    config = uvicorn.Config(
+        app,
+        uds=str(path),
+        lifespan="on",
+        log_config=None,
+        access_log=False,
+        log_level="warning",
+    )
+    server = uvicorn.Server(config)  # off the main thread it installs no signal handlers
+    thread = threading.Thread(target=server.run, name="clerk-embedded-hall", daemon=True)
+    thread.start()
+    hall = EmbeddedHall(server, thread, path)
+    try:
+        health = _wait_for_health(path, thread, time.monotonic() + timeout)
+    except BaseException:
+        hall.stop()
+        raise
+    os.chmod(path, 0o600)
+    if not health.get("ok"):
+        hall.stop()
+        raise HallStartError(i18n.t("client.embedded_unhealthy", detail=health.get("database")))
+    log.info("embedded hall on %s", path)
+    return hall

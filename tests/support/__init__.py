@@ -1,0 +1,1 @@
+"""Helpers shared by test packages (plain functions, usable outside pytest fixtures too)."""
