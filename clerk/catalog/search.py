@@ -19,6 +19,12 @@ every field keeps postings — character or letter-pair → the set of documents
 Python integers used as bitsets. A query ANDs a handful of postings (C speed), then verifies
 candidates lowest-number-first, so it stops after the first few dozen of each tier.
 
+The typo stage does not compare the query with every text: the pinyin and English texts'
+suffixes from each syllable or word start are kept sorted, and the strings one edit from the
+query are walked as ranges of that list (bisections, and dictionary lookups for the first three
+letters, where most misspellings already fail). Pinyin spelled from several syllables' starts
+(`shipjy`) is checked with one compiled pattern over each candidate's syllables.
+
 The index is built from plain `SearchDoc` records (benchmarks use synthetic ones); `build_index`
 adapts a loaded `Catalog`.
 """
@@ -26,6 +32,7 @@ adapts a loaded `Catalog`.
 from __future__ import annotations
 
 import bisect
+import gc
 import hashlib
 import logging
 import os
@@ -34,8 +41,9 @@ import re
 import tempfile
 import time
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -190,7 +198,12 @@ def _has_han(text: str) -> bool:
     return py.has_han(text)
 
 
-def _bitset(ids: Iterable[int], size: int) -> int:
+def _bitset(ids: Collection[int], size: int) -> int:
+    if len(ids) < 32:  # most postings are short: a few shifts beat filling a buffer
+        x = 0
+        for i in ids:
+            x |= 1 << i
+        return x
     buf = bytearray((size + 8) // 8)
     for i in ids:
         buf[i >> 3] |= 1 << (i & 7)
@@ -247,6 +260,20 @@ def _at_least(slices: list[int], m: int, everything: int) -> int:
     return greater | equal
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Building, pickling and unpickling the index make some 100,000 small objects and no
+    reference cycles: the garbage collector would only walk them again and again (a third of
+    the time)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def _runs(positions: Iterable[int]) -> tuple[Span, ...]:
     spans: list[list[int]] = []
     for p in sorted(set(positions)):
@@ -277,8 +304,9 @@ def _grams(text: str) -> set[str]:
 class _Group:
     """One searchable field: entries (texts) owned by documents, with postings."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, *, starts: bool = False) -> None:
         self.size = size
+        self.starts = starts  # keep postings of each text's first character (names only)
         self.texts: list[str] = []
         self.owner: list[int] = []
         self.ranges: list[tuple[int, int]] = [(0, 0)] * size
@@ -291,24 +319,26 @@ class _Group:
 
     def add(self, doc: int, texts: Iterable[str]) -> None:
         lo = len(self.texts)
-        seen_uni: set[str] = set()
-        seen_bi: set[str] = set()
-        seen_start: set[str] = set()
-        for text in texts:
-            if not text:
-                continue
-            self.texts.append(text)
-            self.owner.append(doc)
-            seen_uni.update(text)
-            seen_bi.update(_grams(text))
-            seen_start.add(text[0])
-        for key in seen_uni:
-            self._uni.setdefault(key, []).append(doc)
-        for key in seen_bi:
-            self._bi.setdefault(key, []).append(doc)
-        for key in seen_start:
-            self._start.setdefault(key, []).append(doc)
+        kept = [text for text in texts if text]
+        self.texts.extend(kept)
+        self.owner.extend([doc] * len(kept))
         self.ranges[doc] = (lo, len(self.texts))
+        if not kept:
+            return
+        uni, bi = self._uni, self._bi
+        for key in set("".join(kept)):
+            if key in uni:
+                uni[key].append(doc)
+            else:
+                uni[key] = [doc]
+        for key in {text[i : i + 2] for text in kept for i in range(len(text) - 1)}:
+            if key in bi:
+                bi[key].append(doc)
+            else:
+                bi[key] = [doc]
+        if self.starts:
+            for key in {text[0] for text in kept}:
+                self._start.setdefault(key, []).append(doc)
 
     def freeze(self) -> None:
         self.uni = {k: _bitset(v, self.size) for k, v in self._uni.items()}
@@ -344,7 +374,6 @@ class _PinyinEntry:
     spans: tuple[Span, ...]  # character span of each token in the source text
     syllables: tuple[str, ...]
     source: int  # -1: the name; i ≥ 0: alias i
-    boundary: frozenset[int] = field(default_factory=frozenset)
 
     def token_at(self, offset: int) -> int:
         return bisect.bisect_right(self.starts, offset) - 1
@@ -364,8 +393,8 @@ def _match_entry(q: str, entry: _PinyinEntry) -> tuple[float, str, int, int] | N
     full = entry.full
     pos = full.find(q)
     if pos > 0:
-        boundary = entry.boundary
-        while pos >= 0 and pos not in boundary:
+        starts = entry.starts  # a handful: a tuple scan beats hashing
+        while pos >= 0 and pos not in starts:
             pos = full.find(q, pos + 1)
     if pos >= 0:
         if pos == 0:
@@ -384,28 +413,131 @@ def _match_entry(q: str, entry: _PinyinEntry) -> tuple[float, str, int, int] | N
     return None
 
 
-def _syllable_prefixes(query: str, syllables: Sequence[str], first: int) -> int:
-    """How many syllables from `first` the query spells as a sequence of non-empty syllable
-    prefixes (full pinyin, initials or a mix: `shipjy` for 食品经营), or 0."""
-    n = len(syllables)
+def _mixed_pattern(query: str) -> re.Pattern[str]:
+    """Syllable prefixes in a row over syllables written with spaces ("shi pin jing ying"):
+    after the first letter each letter either goes on in the same syllable or, skipping the
+    rest of it, starts the next one (`shipjy`: shi·p·j·y). The match starts at a syllable."""
+    letters = [re.escape(c) for c in query]
+    return re.compile(
+        "(?<![^ \n])" + letters[0] + "".join(f"(?:{c}|[^ \n]* {c})" for c in letters[1:])
+    )
 
-    def walk(q: int, s: int) -> int:
-        if q == len(query):
-            return s - first
-        if s >= n:
-            return 0
-        syllable = syllables[s]
-        longest = 0
-        limit = min(len(syllable), len(query) - q)
-        while longest < limit and syllable[longest] == query[q + longest]:
-            longest += 1
-        for take in range(longest, 0, -1):
-            got = walk(q + take, s + 1)
-            if got:
-                return got
-        return 0
 
-    return walk(0, first)
+_TOP = "\U0010ffff"  # sorts after every character: `key < prefix + _TOP` ⇔ within the prefix
+
+
+class _Suffixes:
+    """The suffixes of a group's texts from each syllable or word start, sorted, so that the
+    texts holding a string one typo away from the query are found by a few dozen bisections
+    (a Levenshtein walk over a sorted list) instead of comparing the query with every text."""
+
+    __slots__ = ("blocks", "children", "keys", "where")
+
+    def __init__(self, items: list[tuple[str, int, int, float]]) -> None:
+        """`items`: (suffix, entry, offset in the entry's text, preference of the place)."""
+        items.sort()
+        self.keys = [item[0] for item in items]
+        self.where = items  # [k][1:]: entry, offset, preference
+        # the ranges of every start of up to three letters, and which letters follow each head
+        # of up to two: the top of the walk, where ranges are widest, is dictionary lookups,
+        # and most misspelt variants fail there already
+        blocks: dict[str, tuple[int, int]] = {}
+        last = None
+        for k, key in enumerate(self.keys):
+            head = key[:3]
+            if head == last:
+                continue  # sorted: a start seen just before goes on
+            last = head
+            for n in range(1, len(head) + 1):
+                lo, _ = blocks.get(head[:n], (k, k))
+                blocks[head[:n]] = (lo, k)
+        ends: dict[str, tuple[int, int]] = {}
+        # each start's block ends where the next different start begins
+        heads = sorted(blocks)
+        for head in heads:
+            lo, _ = blocks[head]
+            hi = bisect.bisect_left(self.keys, head + _TOP, lo)
+            ends[head] = (lo, hi)
+        self.blocks = ends
+        self.children: dict[str, list[tuple[str, int, int]]] = {}
+        for head in heads:
+            lo, hi = ends[head]
+            self.children.setdefault(head[:-1], []).append((head[-1], lo, hi))
+
+    def _range(self, prefix: str, lo: int, hi: int) -> tuple[int, int]:
+        """The keys in [lo, hi) that start with `prefix` ([lo, hi) holds a start of it)."""
+        block = self.blocks.get(prefix[:3])
+        if block is None:
+            return lo, lo
+        if len(prefix) <= 3:
+            return block
+        lo, hi = max(lo, block[0]), min(hi, block[1])
+        keys = self.keys
+        a = bisect.bisect_left(keys, prefix, lo, hi)
+        if a >= hi or not keys[a].startswith(prefix):
+            return a, a  # most variants spell nothing: one bisection tells
+        return a, bisect.bisect_left(keys, prefix + _TOP, a, hi)
+
+    def starting(self, prefix: str) -> tuple[int, int]:
+        """The range of the keys that start with `prefix`."""
+        return self._range(prefix, 0, len(self.keys))
+
+    def _following(self, head: str, lo: int, hi: int) -> Iterator[tuple[str, int, int]]:
+        """Each letter that follows `head` in the keys [lo, hi), with its range."""
+        if len(head) <= 2:
+            yield from self.children.get(head, ())
+            return
+        keys = self.keys
+        k = lo
+        n = len(head)
+        while k < hi:
+            key = keys[k]
+            if len(key) <= n:
+                k += 1
+                continue
+            char = key[n]
+            end = bisect.bisect_left(keys, head + chr(ord(char) + 1), k, hi)
+            yield char, k, end
+            k = end
+
+    def near(self, q: str) -> dict[tuple[int, int], int]:
+        """Ranges [lo, hi) of suffixes that start with a string one edit from `q` — one wrong,
+        missing or extra letter, or two neighbours swapped — each with the length of that
+        string (how much of the text the match covers)."""
+        keys = self.keys
+        found: dict[tuple[int, int], int] = {}
+        n = len(q)
+
+        def add(variant: str, a: int, b: int) -> None:
+            r = self._range(variant, a, b)
+            if r[0] < r[1]:
+                found.setdefault(r, len(variant))
+
+        lo, hi = 0, len(keys)
+        for i in range(n):
+            head = q[:i]
+            add(head + q[i + 1 :], lo, hi)  # q[i] typed by mistake (also: a wrong last letter)
+            if i + 1 < n and q[i] != q[i + 1]:
+                add(head + q[i + 1] + q[i] + q[i + 2 :], lo, hi)  # neighbours swapped
+            wrong_tail, missing_tail = q[i + 1 :], q[i:]
+            if hi - lo <= 24:  # few left: look at each
+                for k in range(lo, hi):
+                    key = keys[k]
+                    if len(key) <= i:
+                        continue
+                    if i < n - 1 and key[i] != q[i] and key.startswith(wrong_tail, i + 1):
+                        found.setdefault((k, k + 1), n)
+                    if key.startswith(missing_tail, i + 1):
+                        found.setdefault((k, k + 1), n + 1)
+            else:  # one branch per letter that follows `head` in some text
+                for char, a, b in self._following(head, lo, hi):
+                    if i < n - 1 and char != q[i]:
+                        add(head + char + wrong_tail, a, b)  # a wrong letter
+                    add(head + char + missing_tail, a, b)  # a letter left out
+            lo, hi = self._range(q[: i + 1], lo, hi)
+            if lo >= hi:
+                break
+        return found
 
 
 # --------------------------------------------------------------------------- results
@@ -472,6 +604,10 @@ class SearchIndex:
     """Build once with `SearchIndex(docs)`; `search()` is thread-safe (the index is read-only)."""
 
     def __init__(self, docs: Iterable[SearchDoc], *, pinyin_table: py.PinyinTable | None = None):
+        with _gc_paused():
+            self._build(docs, pinyin_table)
+
+    def _build(self, docs: Iterable[SearchDoc], pinyin_table: py.PinyinTable | None) -> None:
         started = time.perf_counter()
         table = pinyin_table if pinyin_table is not None else py.PinyinTable(None)
         ordered = sorted(docs, key=lambda d: (len(d.name), d.kind != "item", d.code))
@@ -481,7 +617,7 @@ class SearchIndex:
         self._all = (1 << size) - 1
         self._by_code: dict[str, int] = {}
         self._code_keys: list[tuple[str, int]] = []
-        self._name = _Group(size)
+        self._name = _Group(size, starts=True)
         self._alias = _Group(size)
         self._english = _Group(size)
         self._theme = _Group(size)
@@ -529,6 +665,27 @@ class SearchIndex:
         self._code_keys.sort()
         self._code_list = [k for k, _ in self._code_keys]
         self._dept_ids = {_code_key(d.department_id) for d in self.docs if d.department_id}
+        # a typo's match ranks higher at the start of a text, and in the name (not an alias)
+        self._py_suffixes = _Suffixes(
+            [
+                (entry.full[start:], e, start, (start == 0) + 0.5 * (entry.source < 0))
+                for e, entry in enumerate(self._py_entries)
+                for start in entry.starts
+            ]
+        )
+        self._english_suffixes = _Suffixes(
+            [
+                (text[start:], e, start, float(start == 0))
+                for e, text in enumerate(self._english.texts)
+                for start in range(len(text))
+                if text[start].isalnum() and (start == 0 or not text[start - 1].isalnum())
+            ]
+        )
+        # each document's pinyin texts, syllables spaced, one text per line (name first)
+        self._py_spaced = [
+            "\n".join(" ".join(self._py_entries[e].syllables) for e in self._py.entries(d))
+            for d in range(size)
+        ]
         self._syl_prefix: set[str] = set()
         syl_postings: dict[str, list[int]] = {}
         for doc_id in range(size):
@@ -595,7 +752,6 @@ class SearchIndex:
             spans=tuple((a, b) for a, b, _ in toks),
             syllables=syllables,
             source=source,
-            boundary=frozenset(starts),
         )
 
     def __len__(self) -> int:
@@ -894,7 +1050,16 @@ class SearchIndex:
         if not q.isalpha():
             return
         cap = results.limit + 5
-        full_cands = self._py.candidates(q) & mask if len(q) >= 2 else 0
+        full_cands = 0
+        if len(q) >= 2:
+            lo, hi = self._py_suffixes.starting(q)
+            if hi - lo <= 64:  # few texts spell it from a syllable start: exactly those
+                owner = self._py.owner
+                where = self._py_suffixes.where
+                full_cands = _bitset({owner[where[k][1]] for k in range(lo, hi)}, self._size)
+            else:
+                full_cands = self._py.candidates(q)
+            full_cands &= mask
         cands = full_cands | (self._ini.candidates(q) & mask)
         # names that start like the query first: that is where the best (prefix) matches are
         first = self._name_py_start.get(("1:" if len(q) == 1 else "2:") + q[:2], 0)
@@ -946,25 +1111,26 @@ class SearchIndex:
         cap = results.limit + 5
         budget = 200
         seen = 0
+        pattern = _mixed_pattern(q)
+        spaced = self._py_spaced
         for doc_id in _bits(cands):
             budget -= 1
             if budget < 0:
                 return
-            best: tuple[float, _PinyinEntry, Span] | None = None
-            for e in self._py.entries(doc_id):
-                entry = self._py_entries[e]
-                for first, syllable in enumerate(entry.syllables):
-                    if syllable[0] != q[0]:
-                        continue
-                    count = _syllable_prefixes(q, entry.syllables, first)
-                    if count:
-                        score = (54.0 if first == 0 else 51.0) - (3.0 if entry.source >= 0 else 0.0)
-                        if best is None or score > best[0]:
-                            best = (score, entry, entry.token_span(first, count))
-                        break
-            if best is None:
+            text = spaced[doc_id]
+            match = pattern.search(text)
+            if match is None:
                 continue
-            results.add(doc_id, self._pinyin_hit(doc_id, best[1], best[0], PINYIN, best[2]))
+            # the leftmost match is among the best: the name comes first, and a match at the
+            # start of a text is leftmost within it
+            start = match.start()
+            line = text.rfind("\n", 0, start) + 1
+            entry = self._py_entries[self._py.ranges[doc_id][0] + text.count("\n", 0, start)]
+            first = text.count(" ", line, start)
+            count = text.count(" ", start, match.end()) + 1
+            score = (54.0 if first == 0 else 51.0) - (3.0 if entry.source >= 0 else 0.0)
+            span = entry.token_span(first, count)
+            results.add(doc_id, self._pinyin_hit(doc_id, entry, score, PINYIN, span))
             seen += 1
             if seen >= cap:
                 return
@@ -1066,11 +1232,11 @@ class SearchIndex:
         """One wrong, missing, extra or swapped letter in pinyin, English or a code."""
         if results.best and max(h.score for h in results.best.values()) >= STRONG:
             return  # something matched for real; typo guesses would only be noise
-        from rapidfuzz import fuzz, process
-        from rapidfuzz.distance import OSA
-
         cap = results.limit + 5
         if compact and any(c.isdigit() for c in compact) and len(compact) >= 4:
+            from rapidfuzz import process
+            from rapidfuzz.distance import OSA
+
             for _, distance, index in process.extract(
                 compact, self._code_list, scorer=OSA.distance, score_cutoff=1, limit=cap
             ):
@@ -1078,46 +1244,71 @@ class SearchIndex:
                 if (mask >> doc_id) & 1:
                     doc = self.docs[doc_id]
                     results.add(doc_id, Hit(doc, 40.0 - distance, FUZZY, (), doc.code, ()))
-        for q, group, is_pinyin in ((compact, self._py, True), (text, self._english, False)):
-            if len(q) < 4 or (is_pinyin and not q.isalpha()):
-                continue
-            grams = list(_grams(q))
-            postings = [group.bi.get(g, 0) for g in grams]
-            need = max(1, len(grams) - 3)
-            pool = at_least(postings, need, self._all) & mask & ~results.taken()
-            if not pool:
-                continue
-            texts: list[str] = []
-            where: list[int] = []
-            budget = 600
-            for doc_id in _bits(pool):
-                for e in group.entries(doc_id):
-                    texts.append(group.texts[e])
-                    where.append(e)
-                budget -= 1
-                if budget <= 0:
-                    break
-            # one substitution/transposition = indel distance 2; rapidfuzz turns the cutoff into a
-            # whole distance, so leave it a little room below the exact ratio
-            cutoff = 100.0 * (1.0 - 1.0 / len(q)) - 0.5
-            found = process.extract(
-                q, texts, scorer=fuzz.partial_ratio, score_cutoff=cutoff, limit=cap
+        if len(compact) >= 4 and compact.isalpha():
+            self._typo_walk(
+                compact,
+                self._py_suffixes,
+                mask,
+                results,
+                self._typo_pinyin_hit,
+                self._py.owner,
             )
-            for _, similarity, index in found:
-                e = where[index]
-                doc_id = group.owner[e]
-                doc = self.docs[doc_id]
-                align = fuzz.partial_ratio_alignment(q, texts[index])
-                start, end = (align.dest_start, align.dest_end) if align else (0, 0)
-                score = 30.0 + similarity / 20.0
-                if is_pinyin:
-                    entry = self._py_entries[e]
-                    span = entry.full_span(start, max(start + 1, end))
-                    results.add(doc_id, self._pinyin_hit(doc_id, entry, score, FUZZY, span))
-                else:
-                    original = doc.name_en
-                    spans = _english_span(original, texts[index], start, end - start)
-                    results.add(doc_id, Hit(doc, score - 1.0, FUZZY, (), original, spans))
+        if len(text) >= 4:
+            self._typo_walk(
+                text,
+                self._english_suffixes,
+                mask,
+                results,
+                self._typo_english_hit,
+                self._english.owner,
+            )
+
+    def _typo_walk(
+        self,
+        q: str,
+        suffixes: _Suffixes,
+        mask: int,
+        results: _Results,
+        hit: Callable[[int, int, int, float], Hit],
+        owner: list[int],
+    ) -> None:
+        """Texts holding `q` with one typo, from a syllable or word start. The narrowest
+        readings are looked at first (a rarer string is the likelier meaning) and at most
+        `budget` suffixes in all, so a short, common query stays as fast as a long one; of
+        what was found, the best `limit + 5` documents become hits."""
+        budget = 240
+        allowed = mask & ~results.taken()
+        best: dict[int, tuple[float, int, int, int]] = {}
+        for (lo, hi), length in sorted(suffixes.near(q).items(), key=lambda r: r[0][1] - r[0][0]):
+            for _, entry, offset, rank in suffixes.where[lo : min(hi, lo + budget)]:
+                doc_id = owner[entry]
+                known = best.get(doc_id)
+                if known is None:
+                    if not (allowed >> doc_id) & 1:
+                        continue
+                elif known[0] >= rank:
+                    continue
+                best[doc_id] = (rank, entry, offset, length)
+            budget -= hi - lo
+            if budget <= 0:
+                break
+        order = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))
+        for doc_id, (rank, entry, offset, length) in order[: results.limit + 5]:
+            results.add(doc_id, hit(entry, offset, length, rank))
+
+    def _typo_pinyin_hit(self, e: int, offset: int, length: int, rank: float) -> Hit:
+        entry = self._py_entries[e]
+        doc_id = self._py.owner[e]
+        score = 35.0 + rank
+        end = min(len(entry.full), offset + max(1, length))
+        return self._pinyin_hit(doc_id, entry, score, FUZZY, entry.full_span(offset, end))
+
+    def _typo_english_hit(self, e: int, offset: int, length: int, rank: float) -> Hit:
+        doc = self.docs[self._english.owner[e]]
+        text = self._english.texts[e]
+        spans = _english_span(doc.name_en, text, offset, min(length, len(text) - offset))
+        score = 34.0 + rank
+        return Hit(doc, score, FUZZY, (), doc.name_en, spans)
 
 
 def _code_key(code: str) -> str:
@@ -1251,7 +1442,8 @@ def _read_index(path: Path) -> SearchIndex | None:
     except OSError:
         return None
     try:
-        index = pickle.loads(data)
+        with _gc_paused():
+            index = pickle.loads(data)
     except Exception as exc:  # a damaged cache file only costs a rebuild
         log.warning("search index cache %s unreadable (%s); rebuilding", path, exc)
         return None
@@ -1264,7 +1456,7 @@ def _write_index(index: SearchIndex, path: Path) -> None:
         for old in path.parent.glob(f"{_INDEX_PREFIX}*.pickle"):
             old.unlink(missing_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".search-index-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
+        with os.fdopen(fd, "wb") as handle, _gc_paused():
             pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except OSError as exc:  # a read-only cache dir only costs speed
