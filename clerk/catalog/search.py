@@ -1021,7 +1021,9 @@ class SearchIndex:
         lo = bisect.bisect_left(self._code_keys, (compact, -1))
         cap = results.limit + 5
         picked: list[tuple[str, int]] = []
-        for key, doc_id in self._code_keys[lo:]:
+        code_keys = self._code_keys
+        for k in range(lo, len(code_keys)):  # (a slice would copy the rest of the list)
+            key, doc_id = code_keys[k]
             if not key.startswith(compact):
                 break
             if (mask >> doc_id) & 1:
