@@ -236,6 +236,21 @@ def chosen_items(subject: Subject, answers: Answers) -> list[Item]:
     return _state(subject, answers)[0]
 
 
+#: The situation whose answer says someone acts for the applicant (代办人).
+AGENT = "agent"
+
+
+def in_person_items(subject: Subject, answers: Answers) -> list[Item]:
+    """The chosen items that do not foresee an agent — they do not ask `agent`, so no
+    power-of-attorney material exists for them: the applicant comes in person (本人办理,
+    e.g. 居民身份证 for the photo and fingerprints, 婚姻登记 for both parties)."""
+    return [
+        item
+        for item in chosen_items(subject, answers)
+        if not any(s.id == AGENT for s in item.situations)
+    ]
+
+
 def resolve_answers(subject: Subject, answers: Answers) -> dict[str, Answer]:
     """The effective answer of every asked question (given, else default)."""
     return _state(subject, answers)[1].resolve(answers)[0]

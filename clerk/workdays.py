@@ -346,3 +346,83 @@ def promised_date(
         seen.append(calendar.day(day))
     notes = calendar.notes_for(seen)
     return WorkdayResult(day, bool(notes), notes, limit)
+
+
+#: The longest 容缺 period a clerk may give (working days); more means a typing slip.
+MAX_DUE_WORKING_DAYS = 60
+
+
+class DueError(ValueError):
+    """A due date the clerk typed that cannot be used; `key` names the message (workdays.due.*)."""
+
+    def __init__(self, key: str, **values: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+    def message(self, lang: str | None = None) -> str:
+        return i18n.t(f"workdays.due.{self.key}", lang=lang, **self.values)
+
+
+@dataclass(frozen=True)
+class Due:
+    date: dt.date
+    working_days: int  # counted from today (today itself not counted)
+    moved_from: dt.date | None = None  # the typed day was not a working day
+
+
+def due_from_text(text: str, today: dt.date, calendar: WorkCalendar) -> Due:
+    """The date by which a 容缺 material is to be supplied, from what the clerk typed: a date
+    (2026-12-01, 2026/12/1, 12-01, 1201) or a count of working days (5, +5). A day off moves
+    to the next working day; today or earlier, or more than MAX_DUE_WORKING_DAYS, is refused."""
+    typed = text.strip().replace("／", "/").replace("－", "-")
+    if not typed:
+        raise DueError("empty")
+    if typed.lstrip("+").isdigit() and (typed.startswith("+") or len(typed) <= 2):
+        count = int(typed.lstrip("+"))
+        if count < 1:
+            raise DueError("zero")
+        if count > MAX_DUE_WORKING_DAYS:
+            raise DueError("too_far", most=MAX_DUE_WORKING_DAYS)
+        result = add_working_days(today, count, calendar)
+        return Due(result.date, count)
+    date = _typed_date(typed, today)
+    if date is None:
+        raise DueError("unreadable", text=text.strip())
+    if date <= today:
+        raise DueError("not_after_today", date=date.isoformat())
+    moved_from = None
+    if not calendar.is_workday(date):
+        moved_from = date
+        while not calendar.is_workday(date):
+            date += dt.timedelta(days=1)
+    count = sum(
+        1
+        for offset in range(1, (date - today).days + 1)
+        if calendar.is_workday(today + dt.timedelta(days=offset))
+    )
+    if count > MAX_DUE_WORKING_DAYS:
+        raise DueError("too_far", most=MAX_DUE_WORKING_DAYS)
+    return Due(date, count, moved_from)
+
+
+def _typed_date(typed: str, today: dt.date) -> dt.date | None:
+    """2026-12-01, 2026/12/1, 20261201, 12-01, 12/1, 1201 (month and day: this year's, or next
+    year's when this year's is long past)."""
+    parts = [p for p in typed.replace("/", "-").replace(".", "-").split("-") if p]
+    try:
+        if len(parts) == 3:
+            return dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
+        if len(parts) == 1 and len(parts[0]) == 8 and parts[0].isdigit():
+            p = parts[0]
+            return dt.date(int(p[:4]), int(p[4:6]), int(p[6:]))
+        if len(parts) == 2 or (len(parts) == 1 and len(parts[0]) == 4 and parts[0].isdigit()):
+            month, day = parts if len(parts) == 2 else [parts[0][:2], parts[0][2:]]
+            date = dt.date(today.year, int(month), int(day))
+            # 01-05 typed in late December means next January; 11-20 typed on 11-23 is a slip
+            return (
+                date if (today - date).days < 180 else dt.date(today.year + 1, date.month, date.day)
+            )
+    except ValueError:
+        return None
+    return None

@@ -46,7 +46,7 @@ from clerk import checklist, i18n
 from clerk.catalog.model import Catalog, Theme
 from clerk.catalog.search import SearchIndex
 from clerk.identity import IdType, mask_id, mask_phone, validate_id, validate_phone, validate_uscc
-from clerk.workdays import HolidayFileError, add_working_days, default_calendar
+from clerk.workdays import HolidayFileError, WorkCalendar, add_working_days, default_calendar
 from printing import builders
 from printing.documents import Document, Hall
 from screens.base import apply_blink, localize_bindings
@@ -54,6 +54,7 @@ from screens.components.applicant_form import ApplicantForm
 from screens.components.checklist_table import ChecklistTable
 from screens.components.decision_dialog import DecisionDialog, DecisionRequest
 from screens.components.draft_offer import DraftOffer
+from screens.components.due_dialog import DueDateDialog
 from screens.components.fields_form import FieldsForm
 from screens.components.item_search import ItemSearch
 from screens.components.result_dialog import Printer, ResultDialog
@@ -500,6 +501,9 @@ class IntakeScreen(Screen[VisitRecord | None]):
         status = next((s for s in self.view.statuses if s.material.name == event.material), None)
         if status is None:
             return
+        if event.state is checklist.State.DEFERRED and status.state is checklist.State.DEFERRED:
+            self._ask_due(status)  # D again: the clerk sets the date
+            return
         state = event.state or cycle_state(status)
         problem = allowed(status, state)
         if problem is not None:
@@ -529,11 +533,30 @@ class IntakeScreen(Screen[VisitRecord | None]):
         else:
             self.form.marks[material.name] = checklist.Mark(state)
 
-    def rongque_due(self) -> dt.date:
+    def _calendar(self) -> WorkCalendar:
         settings = getattr(self.app, "settings", None)
         holiday_file = settings.hall.holiday_file if settings is not None else None
-        calendar = default_calendar(holiday_file)
-        return add_working_days(self.today(), RONGQUE_DAYS, calendar).date
+        return default_calendar(holiday_file)
+
+    def rongque_due(self) -> dt.date:
+        return add_working_days(self.today(), RONGQUE_DAYS, self._calendar()).date
+
+    def _ask_due(self, status: checklist.MaterialStatus) -> None:
+        name = status.material.name
+        try:
+            calendar = self._calendar()
+        except HolidayFileError as exc:
+            self.notify(_t("checklist.holiday_file", problem=str(exc)), severity="error")
+            return
+
+        def chosen(date: dt.date | None) -> None:
+            mark = self.form.marks.get(name)
+            if date is None or mark is None or mark.state is not checklist.State.DEFERRED:
+                return  # cancelled, or the row changed meanwhile
+            self.form.marks[name] = checklist.Mark(checklist.State.DEFERRED, date)
+            self.call_later(self._changed)
+
+        self.app.push_screen(DueDateDialog(name, status.due, self.today(), calendar), chosen)
 
     @on(ChecklistTable.RowHighlighted)
     def _row_highlighted(self, event: ChecklistTable.RowHighlighted) -> None:

@@ -29,7 +29,7 @@ from clerk.identity import (
 
 PERSON = "person"
 ORGANIZATION = "organization"
-AGENT = "agent"  # the situation id that switches the power-of-attorney material on
+AGENT = checklist.AGENT  # the situation that switches the power-of-attorney material on
 PICKUP, MAIL = "pickup", "mail"
 
 #: The document types a clerk picks from (IdType values, in the order shown).
@@ -411,6 +411,11 @@ def derive(catalog: Catalog, form: IntakeForm, today: dt.date) -> IntakeView:
             )
         if not form.agent.name.strip():
             blockers.append(_t("blocker.agent_name"))
+        in_person = checklist.in_person_items(subject, answers)
+        if in_person:
+            names = "、".join(i.name for i in in_person)
+            messages["agent"] = FieldMessage(_t("field.agent_in_person", items=names))
+            blockers.append(_t("blocker.agent_in_person", items=names))
 
     # --- what blocks an acceptance beyond the checklist's verdict
     if not form.applicant.name.strip():

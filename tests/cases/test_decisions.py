@@ -101,6 +101,23 @@ async def test_accept_with_rongque_records_due_dates(desk: Desk) -> None:
     assert rows["管理制度"]["state"] == "告知承诺"
 
 
+async def test_a_rongque_due_date_already_past_is_refused(desk: Desk) -> None:
+    """The hall day is 2026-11-23: a 容缺 date before it (a draft left open for days) is not
+    accepted; the clerk sets a new date."""
+    materials = dict(ALL_PROMISED)
+    materials["平面布局图"] = {"state": "容缺", "due": "2026-11-20"}
+    draft = await desk.draft(state(["T-001"], materials))
+    r = await desk.decide_raw(draft["id"], [{"item": "T-001", "decision": "accept"}])
+    assert r.status_code == 422, r.text
+    detail = r.json()["detail"]
+    assert (detail["code"], detail["material"], detail["due"]) == (
+        "cases.rongque_due_past",
+        "平面布局图",
+        "2026-11-20",
+    )
+    assert "2026-11-20" in detail["message"] and "平面布局图" in detail["message"]
+
+
 async def test_notice_lists_every_missing_material(desk: Desk) -> None:
     materials = {"申请表": {"state": "已收"}}
     visit = await desk.decide(

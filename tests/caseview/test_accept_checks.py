@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from tests.cases.catalog import ALL_PROMISED, applicant, state
+from tests.cases.catalog import ALL_IMMEDIATE, ALL_PROMISED, applicant, state
 from tests.cases.conftest import Desk
 
 AGENT_ID = "110101198001010053"
@@ -113,3 +113,18 @@ async def test_english_clients_get_english_messages(desk: Desk) -> None:
     assert (
         r.json()["detail"]["message"] == "An agent acts for the applicant: enter the agent's name"
     )
+
+
+async def test_an_in_person_item_is_not_accepted_through_an_agent(desk: Desk) -> None:
+    """T-002 does not ask `agent` (no power of attorney exists for it): 本人办理."""
+    body = state(["T-002"], ALL_IMMEDIATE, answers={"agent": True}, agent=agent())
+    draft = await desk.draft(body)
+    r = await desk.decide_raw(draft["id"], [{"item": "T-002", "decision": "accept"}])
+    assert r.status_code == 422, r.text
+    detail = r.json()["detail"]
+    assert (detail["code"], detail["field"]) == ("cases.in_person_only", "agent")
+    assert "测试登记（即办件）" in detail["message"] and "本人" in detail["message"]
+    # without the agent the same file is accepted
+    body = state(["T-002"], ALL_IMMEDIATE)
+    visit = await desk.decide(body, {"T-002": "accept"})
+    assert [c["item"]["code"] for c in visit["cases"]] == ["T-002"]

@@ -178,6 +178,22 @@ def test_agent_without_authorization(catalog: Catalog) -> None:
     assert view.can_accept
 
 
+def test_an_agent_for_an_in_person_item_is_stopped_at_the_field(catalog: Catalog) -> None:
+    """居民身份证换领 has no power of attorney (photo and fingerprints): the applicant comes."""
+    form = IntakeForm(items=["GA-006"])
+    form.applicant = Person("张晓明", IdType.RESIDENT.value, ID)
+    receive_all(catalog, form)
+    assert derive(catalog, form, TODAY).can_accept
+    form.set_agent(True)
+    form.agent = Person("李四", IdType.RESIDENT.value, ID)
+    view = derive(catalog, form, TODAY)
+    assert "本人" in view.messages["agent"].text and "居民身份证换领" in view.messages["agent"].text
+    assert not view.can_accept
+    assert any("本人" in b for b in view.blockers)
+    assert checklist.in_person_items(form.subject(catalog), form.answers)[0].code == "GA-006"
+    assert checklist.in_person_items([catalog.item(FOOD)], {}) == []  # 食品经营许可 allows one
+
+
 def test_complete_organization_file_can_be_accepted(catalog: Catalog) -> None:
     form = org_form()
     form.elicenses = ["营业执照"]

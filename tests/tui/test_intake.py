@@ -24,6 +24,7 @@ from screens.app import ClerkApp
 from screens.components.applicant_form import ApplicantForm
 from screens.components.decision_dialog import DecisionDialog
 from screens.components.draft_offer import DraftOffer
+from screens.components.due_dialog import DueDateDialog
 from screens.components.result_dialog import ResultDialog
 from screens.intake import IntakeScreen
 from tests.support.hall import RunningHall
@@ -204,6 +205,16 @@ async def test_draft_survives_a_crash(hall: RunningHall, make_app: AppFactory) -
         names = [s.material.name for s in screen.view.statuses]
         await pilot.press(*["down"] * names.index("平面布局图"), "d")  # 容缺 allowed here
         await settle(pilot)
+        default_due = screen.form.marks["平面布局图"].due
+        assert default_due == screen.rongque_due()  # the hall's default period
+        await pilot.press("d")  # D again: the clerk sets the date
+        await settle(pilot)
+        assert isinstance(app_screen := first.screen, DueDateDialog)
+        assert app_screen.query_one("#due-input", Input).value == default_due.isoformat()
+        await pilot.press("ctrl+a", "ctrl+k", *"+12", "enter")
+        await settle(pilot)
+        chosen = screen.form.marks["平面布局图"].due
+        assert chosen is not None and chosen > default_due
         screen.query_one("#f-business_address", Input).value = "示范路 8 号"
         await wait_saved(pilot, screen)
         before = screen.form.to_state(screen.catalog)
@@ -232,6 +243,7 @@ async def test_draft_survives_a_crash(hall: RunningHall, make_app: AppFactory) -
         assert screen.query_one("#q-area", Input).value == "200"
         assert screen.query_one("#f-business_address", Input).value == "示范路 8 号"
         assert not screen.has_unsaved()
+        assert screen.form.marks["平面布局图"].due == chosen  # the date the clerk set
 
 
 # --------------------------------------------------------------------------- messages at the field

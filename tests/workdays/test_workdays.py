@@ -5,6 +5,7 @@ import pytest
 
 from clerk import i18n
 from clerk.workdays import (
+    DueError,
     HolidayFile,
     HolidayFileError,
     LimitUnit,
@@ -13,6 +14,7 @@ from clerk.workdays import (
     WorkCalendar,
     add_working_days,
     default_calendar,
+    due_from_text,
     promised_date,
 )
 
@@ -154,3 +156,51 @@ def test_english_estimate_note() -> None:
     i18n.set_language("en")
     result = promised_date(D(2026, 12, 25), TimeLimit(10))
     assert (result.note() or "").startswith("Estimate: 2027 holidays")
+
+
+# --------------------------------------------------------------------------- 容缺 due dates
+
+
+@pytest.mark.parametrize(
+    ("typed", "due", "days", "moved"),
+    [
+        ("5", D(2026, 11, 30), 5, None),
+        ("+5", D(2026, 11, 30), 5, None),
+        ("2026-12-01", D(2026, 12, 1), 6, None),
+        ("2026/12/1", D(2026, 12, 1), 6, None),
+        ("20261201", D(2026, 12, 1), 6, None),
+        ("12-01", D(2026, 12, 1), 6, None),
+        ("1205", D(2026, 12, 7), 10, D(2026, 12, 5)),  # a Saturday moves to Monday
+        ("2027-01-01", D(2027, 1, 4), 29, D(2027, 1, 1)),  # 元旦
+    ],
+)
+def test_due_dates_as_clerks_type_them(
+    typed: str, due: dt.date, days: int, moved: dt.date | None
+) -> None:
+    got = due_from_text(typed, D(2026, 11, 23), default_calendar())
+    assert (got.date, got.working_days, got.moved_from) == (due, days, moved)
+
+
+def test_month_and_day_in_late_december_mean_next_january() -> None:
+    got = due_from_text("01-05", D(2026, 12, 28), default_calendar())
+    assert got.date == D(2027, 1, 5)
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        ("", "empty"),
+        ("0", "zero"),
+        ("61", "too_far"),
+        ("2027-06-30", "too_far"),
+        ("2026-11-23", "not_after_today"),
+        ("11-20", "not_after_today"),
+        ("next week", "unreadable"),
+        ("2026-02-30", "unreadable"),
+    ],
+)
+def test_unusable_due_dates_say_why(typed: str, key: str) -> None:
+    with pytest.raises(DueError) as caught:
+        due_from_text(typed, D(2026, 11, 23), default_calendar())
+    assert caught.value.key == key
+    assert caught.value.message("zh-CN") and caught.value.message("en")

@@ -71,7 +71,7 @@ MAX_DRAFT_LIST = 200
 RECORD_LANG = "zh-CN"  # the language of texts stored in a case (requirements, reasons)
 MAX_FOUND = 50
 # The situation id that says someone acts for the applicant (as the intake form names it).
-AGENT_ANSWER = "agent"
+AGENT_ANSWER = checklist.AGENT
 
 
 def _pg(session: Session) -> bool:
@@ -595,9 +595,28 @@ def decide(
     today = hall_day(now)
     accepting = any(d.decision == Decision.ACCEPT.value for d in decisions)
     person = _person(state, today, strict=accepting)
+    if accepting and _agent_present(state):
+        in_person = checklist.in_person_items(subject, answers)
+        if in_person:  # 本人办理: no agent can be accepted for these
+            raise ApiError(
+                422,
+                "cases.in_person_only",
+                items="、".join(i.name for i in in_person),
+                field="agent",
+            )
     if accepting and state.delivery.method == "mail" and not state.delivery.address.strip():
         raise ApiError(422, "cases.mail_address_required", field="delivery.address")
 
+    if accepting:
+        for name, mark in _marks(state).items():
+            if mark.state is checklist.State.DEFERRED and mark.due is not None and mark.due < today:
+                raise ApiError(
+                    422,
+                    "cases.rongque_due_past",
+                    material=name,
+                    due=mark.due.isoformat(),
+                    field="materials",
+                )
     applicant = checklist.Applicant(
         type=person.checklist_type,
         elicenses=frozenset(state.applicant.elicenses if state.applicant else ()),
