@@ -13,10 +13,11 @@ from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.coordinate import Coordinate
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from clerk import i18n
 from screens.base import localize_bindings
+from screens.components.steady_footer import SteadyFooter
 from screens.keymap import KeyAction, register
 
 STATUSES = ("in_review", "approved", "needs_correction", "denied", "certificate_made")
@@ -69,7 +70,7 @@ class ApproverScreen(Screen[None]):
         yield Static(f"{i18n.t('handoff.approver.title')} — {self.url}", id="approver-title")
         yield DataTable(id="approver-cases", cursor_type="row", zebra_stripes=True)
         yield Static("", id="approver-message")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

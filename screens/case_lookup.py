@@ -15,12 +15,13 @@ from typing import Any, ClassVar
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from clerk import i18n
 from clerk.cases import CaseNumberError, normalize_case_number, parse_case_number
 from screens.base import ClerkScreen
 from screens.case_view import CaseViewScreen, status_label
+from screens.components.steady_footer import SteadyFooter
 from screens.errors import error_text, session_ended
 from screens.keymap import KeyAction, register
 from services.client import HallClientError
@@ -63,7 +64,7 @@ class CaseLookupScreen(ClerkScreen):
             yield Static(_t("lookup.hint"), id="lookup-hint", markup=False)
             yield DataTable(id="lookup-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="lookup-message", markup=False)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         super().on_mount()

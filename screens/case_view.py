@@ -26,7 +26,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from clerk import i18n
 from clerk.cases import CaseStatus
@@ -36,6 +36,7 @@ from printing import documents as docs
 from printing.documents import is_practice_number
 from screens.base import ClerkScreen
 from screens.components.caseview_dialogs import HandoverDialog, MailDialog, ResubmitDialog
+from screens.components.steady_footer import SteadyFooter
 from screens.errors import error_text, session_ended
 from screens.keymap import KeyAction, register
 from services.client import HallClientError
@@ -307,7 +308,7 @@ class CaseViewScreen(ClerkScreen):
                         yield Static("", id="cv-timeline", markup=False)
             yield Static("", id="cv-live", markup=False)
             yield Static("", id="cv-message", markup=False)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         super().on_mount()

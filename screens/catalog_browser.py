@@ -20,7 +20,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Static, Tree
+from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from clerk import i18n
@@ -38,6 +38,7 @@ from clerk.catalog.model import (
 from clerk.catalog.search import SearchIndex
 from screens.base import ClerkScreen
 from screens.components.item_search import ItemSearch
+from screens.components.steady_footer import SteadyFooter
 from screens.keymap import KeyAction, register
 
 FOCUS_SEARCH = KeyAction(
@@ -92,7 +93,7 @@ class CatalogBrowserScreen(ClerkScreen):
             yield self._tree()
             with VerticalScroll(id="browser-detail"):
                 yield Static(_t("pick"), id="browser-detail-body", markup=False)
-        yield Footer()
+        yield SteadyFooter()
 
     def _title(self) -> str:
         info = self.catalog.info

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Container, Horizontal
-from textual.widgets import Footer, TabbedContent, TabPane
+from textual.widgets import TabbedContent, TabPane
 
 from clerk import i18n
 from clerk.catalog.errors import CatalogError
@@ -35,6 +35,7 @@ from screens.components.home_drafts import DraftRow, HomeDraftsDialog, describe
 from screens.components.panel_placeholder import PanelPlaceholder
 from screens.components.shell_header import ShellHeader
 from screens.components.status_line import StatusLine
+from screens.components.steady_footer import SteadyFooter
 from screens.components.window_card import WindowCard
 from screens.errors import error_text, session_ended
 from screens.keymap import HOME_REFRESH, LOGOUT, register
@@ -87,7 +88,7 @@ class HomeScreen(ClerkScreen):
             else:
                 yield PanelPlaceholder()
         yield StatusLine(app.connection_text())
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         session = self.session

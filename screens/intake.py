@@ -39,7 +39,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from clerk import checklist, i18n
@@ -59,6 +59,7 @@ from screens.components.fields_form import FieldsForm
 from screens.components.item_search import ItemSearch
 from screens.components.result_dialog import Printer, ResultDialog
 from screens.components.situation_panel import SituationPanel
+from screens.components.steady_footer import SteadyFooter
 from screens.components.verdict_bar import VerdictBar
 from screens.errors import error_text
 from screens.intake_state import (
@@ -230,7 +231,7 @@ class IntakeScreen(Screen[VisitRecord | None]):
                 yield Static("", id="checklist-detail", markup=False)
                 yield FieldsForm(id="intake-fields")
         yield VerdictBar(id="intake-verdict")
-        yield Footer(compact=True)
+        yield SteadyFooter(compact=True)
 
     async def on_mount(self) -> None:
         apply_blink(self)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from clerk import i18n
 from screens.base import ClerkScreen
 from screens.components.shell_header import ShellHeader
 from screens.components.status_line import StatusLine
+from screens.components.steady_footer import SteadyFooter
 from screens.errors import error_text
 from screens.keymap import LOGIN_SUBMIT, register
 from services.client import HallClientError
@@ -64,7 +65,7 @@ class LoginScreen(ClerkScreen):
                 markup=False,
             )
         yield StatusLine(app.connection_text())
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.query_one(ShellHeader).show(window=self.clerk.settings.window)

@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from clerk import i18n
@@ -34,6 +34,7 @@ from screens.components.applicant_form import ApplicantForm
 from screens.components.practice_banner import PracticeBanner
 from screens.components.practice_desk import PracticeDesk
 from screens.components.practice_score import score_text
+from screens.components.steady_footer import SteadyFooter
 from screens.errors import error_text, session_ended
 from screens.intake import IntakeScreen
 from screens.intake_state import parse_scan
@@ -201,7 +202,7 @@ class PracticeScreen(ClerkScreen):
             yield Static(_t("queue.title"), id="practice-title", markup=False)
             yield OptionList(id="practice-queue")
             yield Static("", id="practice-status", markup=False)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -10,7 +10,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from clerk import i18n, paths
 from clerk.reports import (
@@ -24,6 +24,7 @@ from clerk.reports import (
 )
 from clerk.tickets import HALL_TZ
 from screens.base import ClerkScreen
+from screens.components.steady_footer import SteadyFooter
 from screens.errors import error_text, session_ended
 from screens.keymap import KeyAction, register
 from services.client import HallClientError
@@ -76,7 +77,7 @@ class ReportScreen(ClerkScreen):
                 yield Static(i18n.t(f"supervisor.report.by_{section}"), markup=False)
                 yield DataTable(id=f"report-{section}", zebra_stripes=True)
         yield Static("", id="report-message", markup=False)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         super().on_mount()

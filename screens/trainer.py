@@ -19,11 +19,12 @@ from typing import Any, ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Input, Select, SelectionList, Static
+from textual.widgets import DataTable, Input, Select, SelectionList, Static
 
 from clerk import i18n, paths
 from screens.base import ClerkScreen
 from screens.components.practice_banner import PracticeBanner
+from screens.components.steady_footer import SteadyFooter
 from screens.errors import error_text, session_ended
 from screens.keymap import KeyAction, register
 from services.client import HallClientError
@@ -179,7 +180,7 @@ class TrainerScreen(ClerkScreen):
                 yield Static("", id="trainer-view-title", classes="practice-section", markup=False)
                 yield DataTable[str](id="trainer-results", zebra_stripes=True, cursor_type="row")
         yield Static("", id="trainer-status", markup=False)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         super().on_mount()
