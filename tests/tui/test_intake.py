@@ -14,6 +14,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import httpx
 from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
@@ -184,6 +185,10 @@ async def test_theme_in_at_most_30_presses(hall: RunningHall, make_app: AppFacto
 # --------------------------------------------------------------------------- crash and restore
 
 
+def cut_line(request: httpx.Request) -> httpx.Response:
+    raise httpx.ConnectError("the workstation is gone", request=request)
+
+
 async def test_draft_survives_a_crash(hall: RunningHall, make_app: AppFactory) -> None:
     first = make_app()
     async with first.run_test(size=SIZE) as pilot:
@@ -220,7 +225,10 @@ async def test_draft_survives_a_crash(hall: RunningHall, make_app: AppFactory) -
         before = screen.form.to_state(screen.catalog)
         assert before["answers"]["area"] == 200
         assert any(m["state"] == "容缺" for m in before["materials"].values())
-        # the app dies here: no leaving, no decision — the object is simply dropped
+        # the app dies here: no leaving, no decision. The line to the hall is cut first, so,
+        # as after kill -9, nothing the app might do on its way out can reach the hall.
+        first.client.http._transport = httpx.MockTransport(cut_line)
+        first.client.retries = 0
     del first
 
     second = make_app()
@@ -263,6 +271,29 @@ async def test_messages_at_the_field(hall: RunningHall, make_app: AppFactory) ->
         assert "2020-01-01 过期" in message(screen, "applicant.id_valid_until")
         kind = message(screen, "applicant.kind")
         assert "只受理法人申请" in kind and "自然人" in kind
+        # the ID number is masked on screen unless the field has the focus or F7 reveals it
+        number = screen.query_one("#applicant-id_number", Input)
+        typed = number.value
+        assert (
+            not number.has_focus and "*" in str(number._value) and typed not in str(number._value)
+        )
+        await pilot.press("f7")
+        assert str(number._value) == typed
+        await pilot.press("f7")
+        assert typed not in str(number._value)
+        # Tab goes down the form in the order it is read
+        screen.query_one("#applicant-name", Input).focus()
+        order = []
+        for _ in range(4):
+            await pilot.press("tab")
+            focused = app.focused
+            order.append(focused.id if focused is not None else None)
+        assert order == [
+            "applicant-id_type",
+            "applicant-id_number",
+            "applicant-id_valid_until",
+            "applicant-phone",
+        ]
         # agent without authorization: switch organization, agent on
         await pilot.press("f4")
         await pilot.press(*f"{ORG}|{USCC}", "enter")
