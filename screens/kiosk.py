@@ -31,6 +31,7 @@ import httpx
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.containers import Center, Grid, Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.events import Key
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, OptionList, Static
@@ -468,7 +469,10 @@ class KioskApp(App[None]):
                 last_event_id = await self._load_menu()
                 attempt = 0
                 async for event in self.client.events(last_event_id=last_event_id, public=True):
-                    self._apply_event(event)
+                    try:
+                        self._apply_event(event)
+                    except NoMatches:
+                        return  # the kiosk is closing: its screens are being taken down
             except HallClientError as exc:
                 log.warning("kiosk: hall not reachable: %s", exc.code)
                 self._say(_t("unavailable", detail=exc.message), error=True)

@@ -197,7 +197,10 @@ class SupervisorPanel(HallPanel):
                 self.ready.set()
                 attempt = 0
                 async for event in client.events(last_event_id=answer.snapshot.last_event_id):
-                    self.apply(event)
+                    try:
+                        self.apply(event)
+                    except NoMatches:
+                        return  # the panel is being taken down (sign-out, quit): nothing to show
                     if self.dashboard is not None and self.dashboard.stale:
                         break  # a new hall day: read a fresh snapshot
             except HallClientError as exc:

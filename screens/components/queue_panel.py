@@ -270,7 +270,10 @@ class QueuePanel(HallPanel):
                     self.say("")  # the "reconnecting" message is over
                 attempt = 0
                 async for event in client.events(last_event_id=self.last_event_id):
-                    self._apply_event(event)
+                    try:
+                        self._apply_event(event)
+                    except NoMatches:
+                        return  # the panel is being taken down (sign-out, quit): nothing to show
             except HallClientError as exc:
                 if session_ended(exc):
                     self.clerk.session_lost(error_text(exc))
