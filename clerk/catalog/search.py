@@ -441,7 +441,7 @@ class _Suffixes:
         # the ranges of every start of up to three letters, and which letters follow each head
         # of up to two: the top of the walk, where ranges are widest, is dictionary lookups,
         # and most misspelt variants fail there already
-        blocks: dict[str, tuple[int, int]] = {}
+        starts: dict[str, int] = {}  # each start's first key
         last = None
         for k, key in enumerate(self.keys):
             head = key[:3]
@@ -449,19 +449,14 @@ class _Suffixes:
                 continue  # sorted: a start seen just before goes on
             last = head
             for n in range(1, len(head) + 1):
-                lo, _ = blocks.get(head[:n], (k, k))
-                blocks[head[:n]] = (lo, k)
-        ends: dict[str, tuple[int, int]] = {}
-        # each start's block ends where the next different start begins
-        heads = sorted(blocks)
-        for head in heads:
-            lo, _ = blocks[head]
-            hi = bisect.bisect_left(self.keys, head + _TOP, lo)
-            ends[head] = (lo, hi)
-        self.blocks = ends
+                starts.setdefault(head[:n], k)
+        self.blocks = {
+            head: (lo, bisect.bisect_left(self.keys, head + _TOP, lo))
+            for head, lo in starts.items()
+        }
         self.children: dict[str, list[tuple[str, int, int]]] = {}
-        for head in heads:
-            lo, hi = ends[head]
+        for head in sorted(self.blocks):
+            lo, hi = self.blocks[head]
             self.children.setdefault(head[:-1], []).append((head[-1], lo, hi))
 
     def _range(self, prefix: str, lo: int, hi: int) -> tuple[int, int]:

@@ -607,8 +607,9 @@ def decide(
     if accepting and state.delivery.method == "mail" and not state.delivery.address.strip():
         raise ApiError(422, "cases.mail_address_required", field="delivery.address")
 
+    marks = _marks(state)
     if accepting:
-        for name, mark in _marks(state).items():
+        for name, mark in marks.items():
             if mark.state is checklist.State.DEFERRED and mark.due is not None and mark.due < today:
                 raise ApiError(
                     422,
@@ -621,7 +622,7 @@ def decide(
         type=person.checklist_type,
         elicenses=frozenset(state.applicant.elicenses if state.applicant else ()),
     )
-    verdict = checklist.verdict(subject, answers, _marks(state), applicant, lang=RECORD_LANG)
+    verdict = checklist.verdict(subject, answers, marks, applicant, lang=RECORD_LANG)
     values = checklist.resolve_answers(subject, answers)
 
     planned: list[_Planned] = []
