@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -21,7 +21,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from clerk import paths
+from clerk import clock, paths
 
 Lang = Literal["zh-CN", "en"]
 
@@ -39,6 +39,15 @@ class HallInfo(BaseModel):
     holiday_file: str | None = None
     # How applicants query a case (一码查询), printed on receipts.
     query_url: str = ""
+    # The hall's time zone (IANA name): its day (numbering, reports, deadlines) and every time
+    # shown or printed. Moments are stored in UTC; the machine's own zone is never used.
+    time_zone: str = clock.DEFAULT_ZONE
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        clock.zone_named(value)
+        return value
 
 
 class ServiceSettings(BaseModel):

@@ -45,10 +45,11 @@ from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
-from clerk.tickets import HALL_TZ, hall_day
+from clerk.clock import to_hall
+from clerk.tickets import hall_day
 
 __all__ = [
     "OPEN_CASE_STATUSES",
@@ -87,7 +88,7 @@ OPEN_CASE_STATUSES = frozenset(
 DECISIONS = ("completed_on_spot", "notice", "refused")
 MICRO = timedelta(microseconds=1)
 DUE_LIST = 10
-LONG_AGO = datetime(2000, 1, 1, tzinfo=HALL_TZ)
+LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def _us(later: datetime, earlier: datetime) -> int:
@@ -106,7 +107,7 @@ def p90(sorted_values: Sequence[int]) -> int | None:
 
 
 def _hour(moment: datetime) -> int:
-    return moment.astimezone(HALL_TZ).hour
+    return to_hall(moment).hour
 
 
 # --- facts -------------------------------------------------------------------------------------

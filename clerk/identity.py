@@ -31,6 +31,7 @@ from stdnum.cn import ric as _ric
 from stdnum.exceptions import InvalidComponent
 
 from clerk import i18n
+from clerk.clock import hall_today
 
 __all__ = [
     "Check",
@@ -143,7 +144,7 @@ def _birth_problem(birth: dt.date | None, today: dt.date) -> str | None:
 
 def validate_ric(number: str, today: dt.date | None = None) -> IdCheck:
     """居民身份证 (18 digits, last may be X)."""
-    today = today or dt.date.today()
+    today = today or hall_today()
     kind = IdType.RESIDENT
     value = _compact(number)
     if not value:
@@ -201,7 +202,7 @@ def _gb11643_number(value: str, kind: IdType, today: dt.date) -> IdCheck | None:
 def validate_id(id_type: IdType | str, number: str, today: dt.date | None = None) -> IdCheck:
     """Validate a number of the given document type."""
     kind = IdType(id_type)
-    today = today or dt.date.today()
+    today = today or hall_today()
     if kind is IdType.RESIDENT:
         return validate_ric(number, today)
     value = _compact(number).replace("(", "").replace(")", "").replace("（", "").replace("）", "")
@@ -330,7 +331,7 @@ def check_expiry(
     end: dt.date | str | None, today: dt.date | None = None, warn_days: int = 30
 ) -> Check:
     """An ID's 有效期 end date: expired → not ok; "长期" → ok; expiring soon → ok with a warning."""
-    today = today or dt.date.today()
+    today = today or hall_today()
     if end is None or (isinstance(end, str) and not end.strip()):
         return Check(False, "expiry_missing")
     if isinstance(end, str):

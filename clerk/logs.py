@@ -11,6 +11,7 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from clerk import paths
+from clerk.clock import log_stamp
 
 # 18-character resident ID numbers, USCC-like codes, and 11-digit mainland mobile numbers.
 _ID = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])")
@@ -25,7 +26,7 @@ def mask_text(text: str) -> str:
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, object] = {
-            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(record.created)),
+            "ts": log_stamp(record.created),
             "level": record.levelname,
             "logger": record.name,
             "msg": mask_text(record.getMessage()),

@@ -29,7 +29,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from clerk import i18n
-from clerk.tickets import HALL_TZ
+from clerk.clock import hall_day, to_hall
 
 __all__ = [
     "DailyReport",
@@ -116,7 +116,7 @@ def _p90(values: Sequence[float]) -> float | None:
 
 
 def _hour(moment: datetime) -> int:
-    return moment.astimezone(HALL_TZ).hour
+    return to_hall(moment).hour
 
 
 def _row(
@@ -186,7 +186,7 @@ def build(
     if last < first:
         first, last = last, first
     ts = [t for t in tickets if first <= t.day <= last]
-    cs = [c for c in cases if first <= c.decided_at.astimezone(HALL_TZ).date() <= last]
+    cs = [c for c in cases if first <= hall_day(c.decided_at) <= last]
     cat_names = dict(category_names or {})
     win_names = dict(window_names or {})
     who = dict(clerk_names or {})

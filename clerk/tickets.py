@@ -10,11 +10,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
-HALL_TZ = ZoneInfo("Asia/Shanghai")
+# The hall day is the clock's rule; re-exported for the rooms that import it from here.
+from clerk.clock import hall_day as hall_day
 
 
 class Status(StrEnum):
@@ -84,13 +84,6 @@ PRIORITY_REASONS = ("老年人", "残疾人", "军人", "孕妇")
 def format_number(prefix: str, sequence: int, width: int = 3) -> str:
     """A012: the category's prefix letter and the day's sequence, zero-padded."""
     return f"{prefix}{sequence:0{width}d}"
-
-
-def hall_day(moment: datetime) -> date:
-    """The hall-local day a moment belongs to: numbering restarts at local midnight."""
-    if moment.tzinfo is None:
-        raise ValueError("hall_day needs an aware datetime")
-    return moment.astimezone(HALL_TZ).date()
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 from clerk.catalog.model import Form
 from clerk.checklist import State, enum_label
 from clerk.identity import IdType, mask_id, mask_phone
-from clerk.tickets import HALL_TZ
 from clerk.workdays import TimeLimit, WorkdayResult
 from printing.documents import (
     PRACTICE_PREFIX,
@@ -327,9 +326,7 @@ def visit_documents(
     `clerk_names` maps user names to the names printed (the hall records the user name)."""
     if not visit.cases:
         return []
-    issued = visit.decided_at
-    if issued.tzinfo is not None:
-        issued = issued.astimezone(HALL_TZ).replace(tzinfo=None)
+    issued = visit.decided_at  # aware: printed on the hall's wall clock
     first = visit.cases[0]
     common: dict[str, Any] = {
         "hall": hall,

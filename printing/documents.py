@@ -17,6 +17,8 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from clerk import clock
+
 if TYPE_CHECKING:
     from clerk.config import HallInfo
 
@@ -133,7 +135,7 @@ T = TypeVar("T", bound="Document")
 @dataclass(frozen=True, kw_only=True)
 class Document:
     hall: Hall
-    issued_at: dt.datetime
+    issued_at: dt.datetime  # aware (clerk.clock); printed on the hall's wall clock
     practice: bool = False
     reprint_at: dt.datetime | None = None  # set → printed as 补打 with this time
 
@@ -144,6 +146,9 @@ class Document:
         return ()
 
     def __post_init__(self) -> None:
+        clock.aware(self.issued_at)  # a naive time would print in a guessed zone
+        if self.reprint_at is not None:
+            clock.aware(self.reprint_at)
         for number in self.numbers():
             if not number:
                 continue
@@ -154,8 +159,8 @@ class Document:
 
 
 def as_reprint(doc: T, at: dt.datetime | None = None) -> T:
-    """The same document marked 补打 with the time of the reprint."""
-    return replace(doc, reprint_at=at or dt.datetime.now().replace(microsecond=0))
+    """The same document marked 补打 with the time of the reprint (aware; now when not given)."""
+    return replace(doc, reprint_at=(at or clock.now()).replace(microsecond=0))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from clerk.clock import datetime_text
 from clerk.i18n import t
 from printing.documents import (
     AcceptanceReceipt,
@@ -51,7 +52,7 @@ def when(value: dt.datetime | dt.date | None) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return datetime_text(value)
     return value.isoformat()
 
 

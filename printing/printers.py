@@ -11,7 +11,6 @@ only leaves the clerk with a message and a retry (or a reprint later, marked 补
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import importlib
 import os
 import re
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from clerk import paths
+from clerk.clock import file_stamp, now
 from clerk.i18n import t
 from printing.documents import Document, number_of
 
@@ -112,7 +112,7 @@ class FolderPrinter:
 
     def print(self, doc: Document, lang: str | None = None) -> PrintResult:
         data = _pdf_bytes(doc, self.paper, lang, self.font)
-        stamp = (doc.reprint_at or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+        stamp = file_stamp(doc.reprint_at or now())
         suffix = "-reprint" if doc.reprint_at else ""
         target = self.folder / f"{doc.kind}-{_safe(number_of(doc))}-{stamp}{suffix}.pdf"
         try:

@@ -7,6 +7,7 @@ import warnings
 from datetime import datetime
 
 from clerk import i18n
+from clerk.clock import datetime_text
 from clerk.reports import COLUMNS, DailyReport, ReportRow, period_text, row_names, row_values
 from printing.fonts import INSTALL_HINT, find_cjk_font
 
@@ -136,7 +137,7 @@ def render_report_pdf(
         6,
         t("supervisor.report.period", period=period_text(report))
         + "    "
-        + t("supervisor.report.generated", at=generated_at.strftime("%Y-%m-%d %H:%M"))
+        + t("supervisor.report.generated", at=datetime_text(generated_at))
         + "    "
         + t("supervisor.report.minutes_note"),
         align="C",

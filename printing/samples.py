@@ -26,7 +26,7 @@ __all__ = ["KINDS", "long_receipt", "sample"]
 
 KINDS = ("ticket", "receipt", "notice", "refusal", "handover")
 
-AT = dt.datetime(2026, 12, 18, 10, 32)
+AT = dt.datetime(2026, 12, 18, 2, 32, tzinfo=dt.UTC)  # 10:32 in the hall (Asia/Shanghai)
 CASE = "3101062026121800427"
 DEFAULT_HALL = Hall(
     name="示范区政务服务中心",
@@ -189,7 +189,7 @@ def sample(
         collector = applicant("李华", IdType.RESIDENT, "310105198511226025", lang=lang)
         return HandoverRecord(
             hall=hall,
-            issued_at=dt.datetime(2027, 1, 5, 14, 20),
+            issued_at=dt.datetime(2027, 1, 5, 6, 20, tzinfo=dt.UTC),  # 14:20 in the hall
             practice=practice,
             case_number=_num(CASE, practice),
             items=(item_line("食品经营许可（新办）", code="310106-SP-001"),),

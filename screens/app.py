@@ -22,12 +22,12 @@ from textual.command import CommandPalette
 from textual.dom import DOMNode
 from textual.screen import Screen
 
+from clerk import clock as clerk_clock
 from clerk import i18n
 from clerk.catalog.errors import CatalogError
 from clerk.catalog.model import Catalog
 from clerk.catalog.search import SearchIndex
 from clerk.config import Settings
-from clerk.tickets import HALL_TZ
 from screens.base import localize_bindings
 from screens.commands import ShellCommands
 from screens.keymap import (
@@ -55,12 +55,6 @@ def _load_catalog() -> tuple[Catalog, SearchIndex]:
     return catalog, build_index(catalog)
 
 
-def hall_now() -> datetime:
-    """Wall-clock time in the hall (Asia/Shanghai), whatever the workstation's timezone: the
-    header must agree with the ticket slips, numbering and promised dates."""
-    return datetime.now(HALL_TZ).replace(tzinfo=None)
-
-
 class ClerkApp(App[None]):
     CSS_PATH: ClassVar[list[str | PurePath]] = [
         "styles/app.tcss",
@@ -85,7 +79,9 @@ class ClerkApp(App[None]):
         localize_bindings(self)
         self.settings = settings
         self.client = client
-        self.clock: Callable[[], datetime] = clock or hall_now
+        # aware UTC, shown in the hall's zone (clerk.clock) whatever the workstation's own zone
+        self.clock: Callable[[], datetime] = clock or clerk_clock.now
+        clerk_clock.use_zone(settings.hall.time_zone)
         self.cursor_blink = cursor_blink
         self.session: Session | None = None
         self._on_ready = on_ready

@@ -28,9 +28,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
+from clerk import clock as clerk_clock
 from clerk import i18n
 from clerk.cases import CaseStatus
-from clerk.tickets import HALL_TZ
 from printing import builders
 from printing import documents as docs
 from printing.documents import is_practice_number
@@ -86,8 +86,9 @@ def status_label(status: str) -> str:
 def local(moment: datetime | None, *, with_date: bool = True) -> str:
     if moment is None:
         return "—"
-    aware = moment if moment.tzinfo is not None else moment.astimezone()
-    return aware.astimezone(HALL_TZ).strftime("%m-%d %H:%M:%S" if with_date else "%H:%M:%S")
+    if not with_date:
+        return clerk_clock.time_text(moment, seconds=True)
+    return clerk_clock.datetime_text(moment, seconds=True, year=False)
 
 
 def deadline_text(work_: CaseWork) -> tuple[str, str]:
@@ -279,7 +280,7 @@ def summary_text(work_: CaseWork) -> Text:
 def _parse(value: Any) -> datetime | None:
     if isinstance(value, datetime):
         return value
-    return datetime.fromisoformat(str(value)) if value else None
+    return clerk_clock.parse_instant(str(value)) if value else None
 
 
 class CaseViewScreen(ClerkScreen):
@@ -501,8 +502,7 @@ class CaseViewScreen(ClerkScreen):
     # ---- paper
 
     def _now(self) -> datetime:
-        now = self.clerk.clock()
-        return now.astimezone(HALL_TZ).replace(tzinfo=None) if now.tzinfo else now
+        return clerk_clock.aware(self.clerk.clock())
 
     def _hall(self) -> docs.Hall:
         return docs.Hall.from_settings(self.clerk.settings.hall)
@@ -567,7 +567,7 @@ class CaseViewScreen(ClerkScreen):
             return
         when = self._now().replace(microsecond=0)
         reprint = docs.as_reprint(receipt, when)
-        self._print(reprint, "view.reprinted", at=when.strftime("%m-%d %H:%M:%S"))
+        self._print(reprint, "view.reprinted", at=local(when))
 
     @work(group="caseview-print")
     async def _print(self, doc: docs.Document, done_key: str, **values: Any) -> None:

@@ -43,6 +43,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from clerk import checklist, i18n
+from clerk import clock as clerk_clock
 from clerk.catalog.model import Catalog, Theme
 from clerk.catalog.search import SearchIndex
 from clerk.identity import IdType, mask_id, mask_phone, validate_id, validate_phone, validate_uscc
@@ -167,7 +168,7 @@ class IntakeScreen(Screen[VisitRecord | None]):
         self._elicense = elicense
         self.offer_drafts = offer_drafts
         self.form = IntakeForm()
-        self.view: IntakeView = derive(catalog, self.form, dt.date.today())
+        self.view: IntakeView = derive(catalog, self.form, clerk_clock.hall_today())
         self.draft_id: str | None = None
         self.draft_version = 0
         self.revealed = False
@@ -194,11 +195,13 @@ class IntakeScreen(Screen[VisitRecord | None]):
         return self.app
 
     def now(self) -> dt.datetime:
+        """The app's clock (aware UTC)."""
         clock = getattr(self.app, "clock", None)
-        return clock() if callable(clock) else dt.datetime.now()
+        return clerk_clock.aware(clock()) if callable(clock) else clerk_clock.now()
 
     def today(self) -> dt.date:
-        return self.now().date()
+        """The hall's day (not the workstation's: its own time zone may differ)."""
+        return clerk_clock.hall_day(self.now())
 
     @property
     def elicense(self) -> ElicenseService:
@@ -399,9 +402,7 @@ class IntakeScreen(Screen[VisitRecord | None]):
             parts.append(
                 _t(
                     "header.saved",
-                    at=self._saved_at.astimezone().strftime("%H:%M:%S")
-                    if self._saved_at.tzinfo
-                    else self._saved_at.strftime("%H:%M:%S"),
+                    at=clerk_clock.time_text(self._saved_at, seconds=True),
                 )
             )
         if self.form.elicenses:

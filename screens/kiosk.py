@@ -23,7 +23,6 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
 from pathlib import PurePath
 from typing import Any, ClassVar
 
@@ -37,15 +36,16 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from clerk import clock as clerk_clock
 from clerk import i18n
 from clerk.config import PrinterSettings, Settings
-from clerk.tickets import HALL_TZ, PRIORITY_REASONS
+from clerk.tickets import PRIORITY_REASONS
 from printing.builders import hall as hall_info
 from printing.documents import TicketSlip, as_reprint
 from printing.printers import Printer, PrintError, printer_from_settings
 from screens.base import localize_bindings
 from screens.components.queue_big_number import BigNumber
-from screens.components.queue_text import hall_time, priority_label
+from screens.components.queue_text import priority_label
 from screens.keymap import KeyAction, keymap_from_settings, register
 from screens.themes import BY_SETTING, DARK, LIGHT
 from services.client import Event, HallClient, HallClientError, Ticket
@@ -183,7 +183,7 @@ class KioskHome(Screen[None]):
         if pending is None:
             return
         ticket, slip = pending
-        note = _t("unprinted_note", time=hall_time(ticket.issued_at))
+        note = _t("unprinted_note", time=clerk_clock.time_text(ticket.issued_at))
         self.app.push_screen(TicketShown(ticket, slip, note=note, late=True))
 
     def say(self, text: str, *, error: bool = False) -> None:
@@ -367,7 +367,7 @@ class TicketShown(Screen[None]):
 
     @work(exclusive=True, group="kiosk-print")
     async def print_slip(self) -> None:
-        doc = self.slip if not self.printed else as_reprint(self.slip)
+        doc = self.slip if not self.printed else as_reprint(self.slip, self.kiosk.clock())
         status = self.query_one("#kiosk-print", Static)
         status.update(_t("reprinting") if self.prints else _t("printing"))
         self.prints += 1
@@ -407,10 +407,13 @@ class KioskApp(App[None]):
         *,
         printer: Printer | None = None,
         on_ready: Callable[[], None] | None = None,
+        clock: clerk_clock.Clock | None = None,
     ) -> None:
         super().__init__()
         localize_bindings(self)
         self.settings = settings
+        self.clock = clock or clerk_clock.now  # aware UTC; slips show the hall's wall clock
+        clerk_clock.use_zone(settings.hall.time_zone)
         self.client = client
         self._printer = printer
         self._on_ready = on_ready
@@ -580,7 +583,7 @@ class KioskApp(App[None]):
             log.info("kiosk: check-in refused: %s", exc.code)
             self._say(exc.message, error=True)
             return
-        slot = hall_time(ticket.appointment.slot_start) if ticket.appointment else ""
+        slot = clerk_clock.time_text(ticket.appointment.slot_start) if ticket.appointment else ""
         if ticket.appointment_at is not None:
             note = _t("appointment_ok", slot=slot)
         else:
@@ -617,7 +620,7 @@ class KioskApp(App[None]):
         )
         return TicketSlip(
             hall=hall_info(self.settings),
-            issued_at=_hall_local(ticket.issued_at),
+            issued_at=ticket.issued_at.replace(microsecond=0),
             number=ticket.number,
             category=f"{ticket.category} {name}".strip(),
             people_ahead=ticket.people_ahead or 0,
@@ -666,8 +669,3 @@ class KioskApp(App[None]):
         if ticket_id is not None and self.unprinted.pop(ticket_id, None) is not None:
             self._unprinted_changed()
         return None
-
-
-def _hall_local(moment: datetime) -> datetime:
-    """The hall's wall-clock time, as printed on the slip."""
-    return moment.astimezone(HALL_TZ).replace(tzinfo=None, microsecond=0)

@@ -3,7 +3,7 @@ and per clerk (clerk.reports), exported as CSV or PDF into <data dir>/reports/."
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
@@ -13,6 +13,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Input, Label, Static
 
 from clerk import i18n, paths
+from clerk.clock import hall_day
 from clerk.reports import (
     COLUMNS,
     DailyReport,
@@ -22,7 +23,6 @@ from clerk.reports import (
     row_values,
     to_csv,
 )
-from clerk.tickets import HALL_TZ
 from screens.base import ClerkScreen
 from screens.components.steady_footer import SteadyFooter
 from screens.errors import error_text, session_ended
@@ -57,13 +57,7 @@ class ReportScreen(ClerkScreen):
         self.exported: Path | None = None
 
     def compose(self) -> ComposeResult:
-        today = self.clerk.clock()
-        today_text = (
-            (today if today.tzinfo else today.replace(tzinfo=HALL_TZ))
-            .astimezone(HALL_TZ)
-            .date()
-            .isoformat()
-        )
+        today_text = hall_day(self.clerk.clock()).isoformat()
         yield Static(i18n.t("supervisor.report.title"), id="report-title", markup=False)
         with Horizontal(id="report-form"):
             yield Label(i18n.t("supervisor.report_screen.from"))
@@ -179,7 +173,7 @@ class ReportScreen(ClerkScreen):
                     data = render_report_pdf(
                         report,
                         hall_name=self.clerk.settings.hall.name,
-                        generated_at=datetime.now(HALL_TZ),
+                        generated_at=self.clerk.clock(),
                         font=self.clerk.settings.printer.font,
                     )
                 except ReportFontMissing as exc:

@@ -21,6 +21,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Select, SelectionList, Static
 
+from clerk import clock as clerk_clock
 from clerk import i18n, paths
 from screens.base import ClerkScreen
 from screens.components.practice_banner import PracticeBanner
@@ -76,10 +77,11 @@ def _pct(value: Any) -> str:
 
 
 def _when(value: Any) -> str:
-    """An ISO timestamp (or datetime) as "YYYY-MM-DD HH:MM"; empty when not decided."""
-    if isinstance(value, dt.datetime):
-        value = value.isoformat()
-    return str(value or "")[:16].replace("T", " ")
+    """An ISO timestamp (or datetime) as "YYYY-MM-DD HH:MM" on the hall's clock; empty when not
+    decided."""
+    if not value:
+        return ""
+    return clerk_clock.datetime_text(clerk_clock.parse_instant(value))
 
 
 def results_csv(rows: Sequence[dict[str, Any]]) -> str:
@@ -347,7 +349,7 @@ class TrainerScreen(ClerkScreen):
 
     def action_export(self) -> None:
         folder = self.export_dir or paths.data_dir() / "exports"
-        stamp = self.clerk.clock().strftime("%Y%m%d-%H%M%S")
+        stamp = clerk_clock.file_stamp(self.clerk.clock())
         path = folder / f"practice-results-{stamp}.csv"
         try:
             folder.mkdir(parents=True, exist_ok=True)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from clerk import i18n
+from clerk.clock import parse_instant
 from clerk.config import Settings
 from services import credentials
 from services.client_cases import CasesApi
@@ -107,7 +108,7 @@ class UserRecord:
             display_name=str(data["display_name"]),
             role=str(data["role"]),
             disabled=bool(data["disabled"]),
-            created_at=datetime.fromisoformat(str(data["created_at"])),
+            created_at=parse_instant(str(data["created_at"])),
         )
 
 
@@ -381,7 +382,7 @@ class HallClient(CasesApi, PickupApi, SupervisorApi, PracticeApi):
         )
         session = Session(
             token=str(data["token"]),
-            expires_at=datetime.fromisoformat(str(data["expires_at"])),
+            expires_at=parse_instant(str(data["expires_at"])),
             user=UserInfo.of(data["user"]),
             window=WindowInfo.of(data["window"]) if data.get("window") else None,
         )
@@ -780,7 +781,7 @@ class HallClient(CasesApi, PickupApi, SupervisorApi, PracticeApi):
 
 
 def _opt_dt(value: Any) -> datetime | None:
-    return datetime.fromisoformat(str(value)) if value else None
+    return parse_instant(str(value)) if value else None
 
 
 @dataclass(frozen=True)
@@ -797,7 +798,7 @@ class TicketStep:
     @classmethod
     def of(cls, data: Mapping[str, Any]) -> TicketStep:
         return cls(
-            at=datetime.fromisoformat(str(data["at"])),
+            at=parse_instant(str(data["at"])),
             actor=str(data["actor"]),
             window_no=data.get("window_no"),
             action=str(data["action"]),
@@ -824,8 +825,8 @@ class Appointment:
             id=int(data["id"]),
             code=str(data["code"]),
             category=str(data["category"]),
-            slot_start=datetime.fromisoformat(str(data["slot_start"])),
-            slot_end=datetime.fromisoformat(str(data["slot_end"])),
+            slot_start=parse_instant(str(data["slot_start"])),
+            slot_end=parse_instant(str(data["slot_end"])),
             name=str(data["name"]),
             id_masked=data.get("id_masked"),
             status=str(data["status"]),
@@ -868,8 +869,8 @@ class Ticket:
             number=str(data["number"]),
             category=str(data["category"]),
             status=str(data["status"]),
-            issued_at=datetime.fromisoformat(str(data["issued_at"])),
-            queue_time=datetime.fromisoformat(str(data["queue_time"])),
+            issued_at=parse_instant(str(data["issued_at"])),
+            queue_time=parse_instant(str(data["queue_time"])),
             category_name=str(data.get("category_name", "")),
             issued_category=str(data.get("issued_category", data["category"])),
             priority=data.get("priority"),

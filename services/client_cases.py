@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from clerk.clock import parse_instant
+
 VERSION_CONFLICT = "drafts.version_conflict"
 DRAFT_CLOSED = "drafts.closed"
 CANNOT_ACCEPT = "cases.cannot_accept"
@@ -26,7 +28,7 @@ NOTHING_MISSING = "cases.nothing_missing"
 
 
 def _dt(value: Any) -> datetime:
-    return datetime.fromisoformat(str(value))
+    return parse_instant(str(value))
 
 
 def _date(value: Any) -> date | None:

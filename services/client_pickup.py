@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from clerk.clock import parse_instant
 from services.client_cases import CaseRecord, CaseSummary
 
 NOT_CORRECTABLE = "casework.not_correctable"
@@ -36,7 +37,7 @@ def _date(value: Any) -> date | None:
 
 
 def _dt(value: Any) -> datetime | None:
-    return datetime.fromisoformat(str(value)) if value else None
+    return parse_instant(str(value)) if value else None
 
 
 @dataclass(frozen=True)

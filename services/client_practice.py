@@ -18,9 +18,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from clerk import clock as clerk_clock
 from services.client_cases import Draft, DraftSaved, DraftSummary, ItemDecision, VisitRecord
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ def _key() -> str:
 
 
 def _dt(value: Any) -> datetime | None:
-    return datetime.fromisoformat(str(value)) if value else None
+    return clerk_clock.parse_instant(str(value)) if value else None
 
 
 @dataclass(frozen=True)
@@ -323,7 +324,7 @@ class PracticeIntakeClient:
             ticket_id=None,
             created_by=self.started.attempt.trainee,
             updated_by=self.started.attempt.trainee,
-            updated_at=datetime.now(UTC),
+            updated_at=clerk_clock.now(),
             window_no=None,
             applicant_name=str(applicant.get("name") or ""),
             applicant_id_masked=None,

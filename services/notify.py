@@ -24,11 +24,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from clerk import paths
+from clerk.clock import now as clock_now
 from clerk.identity import mask_phone
 
 if TYPE_CHECKING:
@@ -87,7 +87,7 @@ class LogSms:
     def send(self, message: Message) -> None:
         path = self.path
         path.parent.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now().astimezone().isoformat(timespec="seconds")
+        stamp = clock_now().isoformat(timespec="seconds")  # UTC, with its offset
         text = " ".join(message.text.split())
         line = (
             f"{stamp}\tSMS\tto={message.masked}\tcase={message.case_no}\t{message.kind}\t{text}\n"

@@ -8,6 +8,7 @@ from clerk import i18n
 from clerk.cli.context import CliContext, pass_cli
 from clerk.cli.i18n_help import group
 from clerk.cli.users import open_store
+from clerk.clock import datetime_text
 
 
 @group("audit")
@@ -30,7 +31,7 @@ def verify(ctx: click.Context, state: CliContext) -> None:
             bad = session.get(AuditEntry, verdict.first_bad_id) if verdict.first_bad_id else None
             described = (
                 (
-                    bad.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+                    datetime_text(bad.at, seconds=True),
                     bad.actor,
                     bad.action,
                     bad.target,

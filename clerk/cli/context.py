@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from clerk import i18n
+from clerk import clock, i18n
 from clerk.config import ConfigError, Effective, Settings, load_settings
 
 
@@ -22,6 +22,7 @@ class CliContext:
                 self._effective = load_settings(self.overrides)
             except ConfigError as exc:
                 raise click.ClickException(i18n.t("error.config", detail=exc)) from exc
+            clock.use_zone(self._effective.settings.hall.time_zone)
         return self._effective
 
     @property

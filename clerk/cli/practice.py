@@ -23,6 +23,7 @@ from clerk import i18n
 from clerk.catalog.model import Catalog
 from clerk.cli.context import CliContext, pass_cli
 from clerk.cli.i18n_help import argument, group, option
+from clerk.clock import hall_today
 from clerk.practice.loader import ScenarioError, load_scenarios, read_files
 from clerk.practice.model import Scenario, ScenarioSet
 from clerk.practice.validate import validate_all
@@ -79,7 +80,7 @@ def validate_cmd(paths: tuple[Path, ...], today: str | None) -> None:
     """Recompute each expected decision with the checklist engine (default: packaged scenarios)."""
     catalog = _catalog()
     scenarios = _scenarios(paths)
-    day = date.fromisoformat(today) if today else date.today()
+    day = date.fromisoformat(today) if today else hall_today()
     problems = validate_all(scenarios, catalog, day)
     if problems:
         for problem in problems:

@@ -14,7 +14,7 @@ import click
 from clerk import i18n
 from clerk.cli.context import CliContext, pass_cli
 from clerk.cli.i18n_help import group, option
-from clerk.tickets import HALL_TZ
+from clerk.clock import hall_today, now
 
 if TYPE_CHECKING:
     from clerk.reports import DailyReport
@@ -79,7 +79,8 @@ def daily(
     """The daily report of one day or of a range of days."""
     from clerk.reports import period_text, to_csv
 
-    first = day.date() if day else datetime.now(HALL_TZ).date()
+    settings = state.settings  # puts the hall's time zone in force
+    first = day.date() if day else hall_today()
     last = to.date() if to else first
     if last < first:
         first, last = last, first
@@ -100,8 +101,8 @@ def daily(
         try:
             data = render_report_pdf(
                 report,
-                hall_name=state.settings.hall.name,
-                generated_at=datetime.now(HALL_TZ),
+                hall_name=settings.hall.name,
+                generated_at=now(),
                 font=state.settings.printer.font,
             )
         except ReportFontMissing as exc:

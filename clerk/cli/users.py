@@ -13,6 +13,7 @@ import click
 from clerk import i18n
 from clerk.cli.context import CliContext, pass_cli
 from clerk.cli.i18n_help import argument, group, option
+from clerk.clock import datetime_text
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -139,7 +140,7 @@ def list_(state: CliContext) -> None:
             user.display_name,
             role_name(user.role),
             i18n.t("admin.users.disabled" if user.disabled else "admin.users.enabled"),
-            user.created_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            datetime_text(user.created_at),
         )
     Console(soft_wrap=True).print(table)
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from clerk import checklist, i18n
 from clerk.catalog.model import Answer, AnyOf, ApplicantType, Catalog, Condition, Item, Range, Theme
+from clerk.clock import hall_today
 from clerk.practice.model import (
     APPLICANT_TYPE_REASON,
     ORGANIZATION,
@@ -218,7 +219,7 @@ def score(
     lang: str | None = None,
 ) -> Score:
     """Score the attempt against the checklist engine's verdict on the scenario."""
-    today = today or date.today()
+    today = today or hall_today()
     expected_subject = subject_of(scenario, catalog)
     expected = expected_verdict(scenario, catalog, today)
     summary = verdict_summary(expected)

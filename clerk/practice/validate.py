@@ -24,6 +24,7 @@ from typing import Any
 
 from clerk import checklist, i18n
 from clerk.catalog.model import Catalog, Item, Theme
+from clerk.clock import hall_today
 from clerk.identity import IdType, check_expiry, validate_id, validate_phone, validate_uscc
 from clerk.practice.model import (
     APPLICANT_TYPE_REASON,
@@ -117,7 +118,7 @@ def expected_verdict(
     scenario: Scenario, catalog: Catalog, today: date | None = None
 ) -> checklist.Verdict:
     """The real checklist engine's verdict on the scenario as the applicant presents it."""
-    today = today or date.today()
+    today = today or hall_today()
     subject = subject_of(scenario, catalog)
     materials = checklist.merged_materials(subject, scenario.answers)
     states = material_states(scenario, materials, today)
@@ -160,7 +161,7 @@ def _names(values: Iterable[str]) -> str:
 
 def validate(scenario: Scenario, catalog: Catalog, today: date | None = None) -> list[Problem]:
     """Every way the scenario disagrees with the catalog and the checklist engine."""
-    today = today or date.today()
+    today = today or hall_today()
     problems: list[Problem] = []
 
     def add(key: str, **params: Any) -> None:

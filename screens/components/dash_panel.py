@@ -22,7 +22,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -33,6 +33,7 @@ from textual.css.query import NoMatches
 from textual.timer import Timer
 from textual.widgets import Static, TabbedContent, Tabs
 
+from clerk import clock as clerk_clock
 from clerk import i18n
 from clerk.dashboard import Dashboard, Figures
 from screens.base import localize_bindings
@@ -97,7 +98,7 @@ class SupervisorPanel(HallPanel):
         self._dirty = False
         self._drawn_at = float("-inf")  # time.monotonic() of the last full redraw
         self._pending: Timer | None = None
-        self._base = (datetime.now(UTC), time.monotonic())
+        self._base = (clerk_clock.now(), time.monotonic())
         self._latest = self._base[0]
 
     def compose(self) -> ComposeResult:

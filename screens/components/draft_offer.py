@@ -16,6 +16,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from clerk import i18n
+from clerk.clock import datetime_text
 from clerk.identity import mask_name
 from screens.base import ClerkModal
 from screens.keymap import KeyAction, register
@@ -33,7 +34,7 @@ def describe(draft: DraftSummary, names: dict[str, str]) -> str:
     what = "、".join(
         names.get(code, code) for code in ([draft.theme] if draft.theme else []) + list(draft.items)
     ) or _t("offer.no_items")
-    when = draft.updated_at.astimezone().strftime("%m-%d %H:%M")
+    when = datetime_text(draft.updated_at, year=False)
     window = _t("offer.window", number=draft.window_no) if draft.window_no else ""
     return _t("offer.line", who=who, what=what, when=when, window=window)
 

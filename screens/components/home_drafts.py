@@ -24,8 +24,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from clerk import i18n
+from clerk.clock import datetime_text
 from clerk.identity import mask_name
-from clerk.tickets import HALL_TZ
 from screens.base import ClerkModal
 from screens.keymap import KeyAction, key_display, register
 from services.client_cases import DraftSummary
@@ -61,15 +61,13 @@ def describe(
         who = f"{who} {draft.applicant_id_masked}"
     codes = ([draft.theme] if draft.theme else []) + list(draft.items)
     what = "、".join(names.get(code, code) for code in codes) or _t("no_items")
-    saved = draft.updated_at
-    when = saved.astimezone(HALL_TZ) if saved.tzinfo is not None else saved
     extra = "" if draft.updated_by == me else _t("saved_by", clerk=draft.updated_by)
     text = _t(
         "row",
         ticket=ticket_number or _t("no_ticket"),
         who=who,
         what=what,
-        when=when.strftime("%m-%d %H:%M"),
+        when=datetime_text(draft.updated_at, year=False),
         extra=extra,
     )
     return DraftRow(draft.id, text)

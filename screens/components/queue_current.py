@@ -12,7 +12,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from clerk import i18n
-from screens.components.queue_text import TicketLike, category_label, elapsed, ticket_flags
+from clerk.clock import elapsed_text
+from screens.components.queue_text import TicketLike, category_label, ticket_flags
 
 
 class CurrentTicket(TicketLike, Protocol):
@@ -77,10 +78,10 @@ class QueueCurrent(Vertical):
             return
         if ticket.status == "serving":
             status = i18n.t("queue_tui.status.serving")
-            timer = i18n.t("queue_tui.elapsed.serving", time=elapsed(ticket.started_at, now))
+            timer = i18n.t("queue_tui.elapsed.serving", time=elapsed_text(ticket.started_at, now))
         else:
             status = i18n.t("queue_tui.status.called")
-            timer = i18n.t("queue_tui.elapsed.called", time=elapsed(ticket.called_at, now))
+            timer = i18n.t("queue_tui.elapsed.called", time=elapsed_text(ticket.called_at, now))
         recalls = (
             i18n.t("queue_tui.panel.recalls", count=ticket.recalls)
             if ticket.recalls

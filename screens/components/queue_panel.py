@@ -35,6 +35,7 @@ from textual.widgets import Static, TabbedContent
 
 from clerk import i18n
 from clerk.catalog.errors import CatalogError
+from clerk.clock import aware, time_text
 from screens.base import localize_bindings
 from screens.components.hall_panel import HallPanel
 from screens.components.queue_call_number import CallNumberDialog
@@ -42,7 +43,7 @@ from screens.components.queue_counts import QueueCounts
 from screens.components.queue_current import QueueCurrent
 from screens.components.queue_pause import PauseDialog
 from screens.components.queue_reactivate import ReactivateDialog
-from screens.components.queue_text import aware_now, category_label, hall_time
+from screens.components.queue_text import category_label
 from screens.components.queue_transfer import TransferDialog, TransferTarget
 from screens.components.queue_walk_in import WalkInChoice, WalkInDialog
 from screens.components.window_card import WindowCard
@@ -186,7 +187,7 @@ class QueuePanel(HallPanel):
     # ---- what the screen shows
 
     def _now(self) -> Any:
-        return aware_now(self.clerk.clock)
+        return aware(self.clerk.clock())
 
     def _tick(self) -> None:
         if self.current is not None:
@@ -242,7 +243,7 @@ class QueuePanel(HallPanel):
             i18n.t(
                 "queue_tui.broadcast.line",
                 sender=shown.sender or i18n.t("queue_tui.broadcast.someone"),
-                time=hall_time(shown.at) if shown.at is not None else "--:--",
+                time=time_text(shown.at) if shown.at is not None else "--:--",
                 message=shown.message,
                 key=self.clerk.key_for(DISMISS_BROADCAST.id),
             )
@@ -611,7 +612,7 @@ class QueuePanel(HallPanel):
                     "queue_tui.dialog.reactivate_row",
                     number=t.number,
                     category=category_label(t.category, self.names),
-                    time=hall_time(t.called_at) if t.called_at else "--:--",
+                    time=time_text(t.called_at) if t.called_at else "--:--",
                 ),
             )
             for t in no_shows

@@ -10,6 +10,7 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from clerk import i18n
+from clerk.clock import datetime_text
 
 
 def role_text(role: str) -> str:
@@ -18,7 +19,8 @@ def role_text(role: str) -> str:
 
 
 class ShellHeader(Horizontal):
-    """Who is working where, and what time it is. `clock` is injected so snapshots stay still."""
+    """Who is working where, and what time it is on the hall's wall clock. `clock` (aware) is
+    injected so snapshots stay still."""
 
     def __init__(
         self,
@@ -42,7 +44,7 @@ class ShellHeader(Horizontal):
         self.set_interval(1.0, self._tick)
 
     def _now(self) -> str:
-        return self._clock().strftime("%Y-%m-%d %H:%M:%S")
+        return datetime_text(self._clock(), seconds=True)
 
     def _tick(self) -> None:
         self.query_one("#header-clock", Static).update(self._now())

@@ -10,12 +10,13 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import text
 
 import clerk
+from clerk import clock as clerk_clock
 from clerk.catalog import Catalog, CatalogError, load_active_catalog
 from clerk.config import Settings
 from services.hall import idempotency, migrate
@@ -25,11 +26,8 @@ from services.hall.problems import ApiError
 
 log = logging.getLogger("services.hall")
 
-Clock = Callable[[], datetime]
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+Clock = clerk_clock.Clock
+utcnow = clerk_clock.now
 
 
 def limits_from(settings: Settings) -> auth_ops.Limits:
@@ -63,7 +61,7 @@ class Hall:
     _catalog: Catalog | None = None
 
     def now(self) -> datetime:
-        return self.clock()
+        return clerk_clock.aware(self.clock())
 
     def catalog(self) -> Catalog:
         """The hall's catalog; 503 cases.catalog_unavailable while it cannot be loaded."""
@@ -136,6 +134,7 @@ def bootstrap(
 ) -> Hall:
     """Wire a Hall for `settings` (no I/O; the engine connects lazily)."""
     url = database_url or settings.database_url()
+    clerk_clock.use_zone(settings.hall.time_zone)
     return Hall(
         settings=settings,
         db=Database.open(url),

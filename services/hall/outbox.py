@@ -18,13 +18,15 @@ import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import event as sa_event
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from clerk.clock import as_utc
+from clerk.clock import now as clock_now
 from services.hall.handoff.models import DEAD, DELIVERED, PENDING, OutboxItem
 
 MAX_ERROR = 500
@@ -75,7 +77,7 @@ def enqueue(
     )
     if exists is not None:
         return
-    at = (now or datetime.now(UTC)).astimezone(UTC)
+    at = as_utc(now or clock_now())
     session.add(
         OutboxItem(
             department=department,

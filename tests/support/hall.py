@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from clerk.clock import aware
 from clerk.config import Settings
 
 if TYPE_CHECKING:
@@ -47,10 +48,19 @@ def use_fast_hashing() -> None:
 
 
 class FakeClock:
-    """A clock tests move by hand: `clock.advance(minutes=481)`."""
+    """A clock tests move by hand: `clock.advance(minutes=481)`. Aware UTC, like clerk.clock.now
+    (the default start, 01:30 UTC, is 09:30 in the hall's default zone)."""
 
     def __init__(self, start: datetime | None = None) -> None:
         self.now = start or datetime(2026, 11, 23, 1, 30, tzinfo=UTC)
+
+    @property
+    def now(self) -> datetime:
+        return self._now
+
+    @now.setter
+    def now(self, moment: datetime) -> None:
+        self._now = aware(moment)  # a naive moment would be read in a guessed zone
 
     def __call__(self) -> datetime:
         return self.now

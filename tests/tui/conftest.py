@@ -7,7 +7,7 @@ so Pilot tests and snapshots see the same screen every time.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from screens.app import ClerkApp
 from services.client import HallClient
 from tests.support.hall import FakeClock, RunningHall, hall_settings, running_embedded, sqlite_url
 
-FROZEN = datetime(2026, 11, 23, 9, 30, 0)
+FROZEN = datetime(2026, 11, 23, 1, 30, 0, tzinfo=UTC)  # 09:30 in the hall (Asia/Shanghai)
 SIZE = (100, 30)
 MAX_FAILURES = 3
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterator
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from clerk import clock as clerk_clock
 from clerk import i18n
 from clerk.config import Settings
 from screens.app import ClerkApp
@@ -143,7 +143,7 @@ async def accept_at_the_window(pilot: Pilot[None]) -> str:
 
 async def test_accept_deliver_approved_live_then_pickup(hall: RunningHall, sim: Simulator) -> None:
     i18n.set_language("zh-CN")
-    app = ClerkApp(Settings(window=1), hall.client(), clock=datetime.now, cursor_blink=False)
+    app = ClerkApp(Settings(window=1), hall.client(), clock=clerk_clock.now, cursor_blink=False)
     async with app.run_test(size=INTAKE_SIZE) as pilot:
         await sign_in(pilot, "clerk1", hall.credentials["clerk1"], "1")
         number = await accept_at_the_window(pilot)

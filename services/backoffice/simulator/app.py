@@ -25,7 +25,6 @@ import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,7 @@ import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
+from clerk.clock import now
 from services.backoffice import protocol
 from services.backoffice.simulator.store import RECEIVED, SimStore
 
@@ -98,7 +98,7 @@ def parse_odds(text: str) -> dict[str, float]:
 
 
 def _iso_now() -> str:
-    return protocol.iso(datetime.now(UTC))
+    return protocol.iso(now())
 
 
 class Simulator:

@@ -6,8 +6,10 @@
                              are filled in by board.js)
 - GET /board/static/{file}   its script and styles
 - GET /board/state           what the page starts from: waiting counts with category names,
-                             the windows and the numbers they call, the latest calls, and the
-                             event id to follow the public stream from
+                             the windows and the numbers they call, the latest calls, the
+                             event id to follow the public stream from, and the hall's clock
+                             (`now`, aware UTC, and `zone`): the board shows the hall's time,
+                             not the time of the screen's own machine
 """
 
 # No `from __future__ import annotations`: FastAPI evaluates the Annotated dependencies.
@@ -22,6 +24,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from sqlalchemy import select
 
 from clerk import i18n
+from clerk.clock import hall_zone
 from services.hall.deps import ReadyHall
 from services.hall.problems import not_found
 from services.hall.queue import service as queue_service
@@ -58,7 +61,8 @@ def board_texts(lang: str) -> dict[str, str]:
 def render_page(lang: str) -> str:
     texts = board_texts(lang)
     # In a <script> element only "</" can end the JSON early; \u003c reads back as "<".
-    as_json = json.dumps({"lang": lang, "texts": texts}, ensure_ascii=False).replace("<", "\\u003c")
+    injected = {"lang": lang, "texts": texts, "zone": hall_zone().key}
+    as_json = json.dumps(injected, ensure_ascii=False).replace("<", "\\u003c")
     values = {**{k: html.escape(v) for k, v in texts.items()}, "lang": lang}
     values["texts_json"] = as_json
     return _SLOT.sub(lambda m: values[m.group(1)], (STATIC / "board.html").read_text("utf-8"))
@@ -105,6 +109,8 @@ def state(hall: ReadyHall, ctx: Ctx) -> JSONResponse:
         {
             "hall": hall.settings.hall.name,
             "day": snap.day.isoformat(),
+            "now": now.isoformat(),
+            "zone": hall_zone().key,
             "last_event_id": snap.last_event_id,
             "waiting": [
                 {"prefix": c.prefix, "name": c.name, "count": c.waiting} for c in snap.categories

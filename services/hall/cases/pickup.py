@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 
 from clerk import i18n
 from clerk.cases import CaseStatus
+from clerk.clock import hall_midnight
 from clerk.deadlines import OPEN_STATUSES, Deadline, deadline
 from clerk.identity import IdType, mask_id, mask_phone, validate_id
 from clerk.tickets import hall_day
@@ -507,9 +508,7 @@ def worklist(
     results = by_status(*HANDABLE)
     to_mail = [c for c in results if _method(c) == "mail"]
     correction = by_status(S.NEEDS_CORRECTION)
-    start = datetime.combine(today, datetime.min.time(), tzinfo=now.tzinfo or UTC) - timedelta(
-        days=1
-    )
+    start = hall_midnight(today)
     recent_query = select(Case).where(Case.decided_at >= start)
     if window_no is not None:
         recent_query = recent_query.where(Case.window_no == window_no)

@@ -47,6 +47,7 @@ from clerk.cases import (
     parse_case_number,
 )
 from clerk.catalog.model import ApplicantType, Catalog, Handling, Item, Theme
+from clerk.clock import now as clock_now
 from clerk.identity import (
     IdType,
     check_expiry,
@@ -76,10 +77,6 @@ AGENT_ANSWER = checklist.AGENT
 
 def _pg(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def normalized_id(number: str) -> str:
@@ -875,7 +872,7 @@ def apply_status(
     except ValueError:
         raise ApiError(422, "validation.invalid", field="status", value=str(new_status)) from None
     case = get_case(session, case_no, lock=True)
-    when = at or _utcnow()
+    when = at or clock_now()
     move = _move(session, case, target, actor, note=note, data=dict(data or {}), at=when)
     if move.kind is MoveKind.APPLIED:  # HOOK (出件): a result may make the case ready for pickup
         from services.hall.cases import pickup

@@ -15,7 +15,6 @@ GET  /practice/results                        trainer: rows per trainee/scenario
 
 # No `from __future__ import annotations`: FastAPI evaluates the Annotated[...] dependencies.
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -225,7 +224,7 @@ def get_state(attempt_id: int, hall: ReadyHall, caller: Caller) -> dict[str, Any
             "version": attempt.version,
             "status": attempt.status,
             "state": attempt.state,
-            "updated_at": attempt.started_at or datetime.now(),
+            "updated_at": attempt.started_at or hall.now(),
         }
 
 

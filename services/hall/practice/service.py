@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from clerk import checklist, i18n
 from clerk.cases import Decision, decision_status
 from clerk.catalog.model import ApplicantType, Catalog, Handling, Item
+from clerk.clock import to_hall
 from clerk.practice.loader import load_scenarios
 from clerk.practice.model import Difficulty, Scenario, ScenarioSet
 from clerk.practice.scoring import Attempt, ItemChoice, score
@@ -560,8 +561,9 @@ def result_row(attempt: PracticeAttempt) -> dict[str, Any]:
         "scenario_title": found.title if found else attempt.scenario_id,
         "difficulty": found.difficulty.value if found else "",
         "status": attempt.status,
-        "started_at": attempt.started_at.isoformat() if attempt.started_at else "",
-        "decided_at": attempt.decided_at.isoformat() if attempt.decided_at else "",
+        # the hall's wall clock with its offset: readable in a spreadsheet, still unambiguous
+        "started_at": to_hall(attempt.started_at).isoformat() if attempt.started_at else "",
+        "decided_at": to_hall(attempt.decided_at).isoformat() if attempt.decided_at else "",
         "points": attempt.points,
         "decision": data.get("decision", ""),
         "expected_decision": data.get("expected_decision", ""),

@@ -33,7 +33,8 @@ from sqlalchemy.orm import Session
 from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.concurrency import run_in_threadpool
 
-from clerk.tickets import HALL_TZ, hall_day
+from clerk.clock import hall_midnight
+from clerk.tickets import hall_day
 from services.hall import idempotency
 from services.hall.audit import Actor
 from services.hall.bootstrap import Hall
@@ -113,8 +114,7 @@ def next_boundary(now: datetime, settings: QueueSettings) -> datetime:
     closing = service.closing_moment(today, settings)
     if now < closing:
         return closing
-    midnight = datetime.combine(today + timedelta(days=1), datetime.min.time(), HALL_TZ)
-    return midnight.astimezone(closing.tzinfo)
+    return hall_midnight(today + timedelta(days=1))
 
 
 class QueueContext:

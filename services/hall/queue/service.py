@@ -24,16 +24,16 @@ import math
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from clerk.clock import hall_days, hall_moment, time_text
 from clerk.tickets import (
     ACTIVE_STATES,
-    HALL_TZ,
     PRIORITY_REASONS,
     WAITING_STATES,
     Action,
@@ -81,7 +81,7 @@ def _pg(session: Session) -> bool:
 
 
 def closing_moment(day: date, settings: QueueSettings) -> datetime:
-    return datetime.combine(day, settings.closing, HALL_TZ).astimezone(UTC)
+    return hall_moment(day, settings.closing)
 
 
 def is_closed(now: datetime, settings: QueueSettings) -> bool:
@@ -1131,11 +1131,11 @@ def book(
 
 
 def list_appointments(session: Session, day: date) -> list[Appointment]:
-    start_ = datetime.combine(day, datetime.min.time(), HALL_TZ).astimezone(UTC)
+    start_, end_ = hall_days(day, day)
     return list(
         session.scalars(
             select(Appointment)
-            .where(Appointment.slot_start >= start_, Appointment.slot_start < start_ + timedelta(1))
+            .where(Appointment.slot_start >= start_, Appointment.slot_start < end_)
             .order_by(Appointment.slot_start, Appointment.id)
         )
     )
@@ -1159,11 +1159,11 @@ def check_in(
     if code and code.strip():
         query = query.where(Appointment.code == code.strip().upper())
     elif id_number and id_number.strip():
-        start_ = datetime.combine(hall_day(now), datetime.min.time(), HALL_TZ).astimezone(UTC)
+        start_, end_ = hall_days(hall_day(now), hall_day(now))
         query = query.where(
             Appointment.id_hash == id_hash(id_number),
             Appointment.slot_start >= start_,
-            Appointment.slot_start < start_ + timedelta(1),
+            Appointment.slot_start < end_,
             Appointment.status == "booked",
         ).order_by(Appointment.slot_start)
     else:
@@ -1187,7 +1187,7 @@ def check_in(
             day=hall_day(appointment.slot_start).isoformat(),
         )
     verdict = settings.rule.check_in(appointment.slot_start, now)
-    slot = appointment.slot_start.astimezone(HALL_TZ).strftime("%H:%M")
+    slot = time_text(appointment.slot_start)
     if verdict == "early":
         minutes = math.ceil(
             (appointment.slot_start - settings.rule.early - now).total_seconds() / 60

@@ -4,14 +4,15 @@ clerk.reports (a range of days). Read-only; one session."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from clerk.clock import hall_midnight
 from clerk.dashboard import OPEN_CASE_STATUSES, CaseFact, Snapshot, TicketFact, WindowFact
 from clerk.reports import ReportCase, ReportTicket
-from clerk.tickets import HALL_TZ, hall_day
+from clerk.tickets import hall_day
 from services.hall import outbox
 from services.hall.cases.models import Case
 from services.hall.handoff.models import DEAD, PENDING
@@ -24,7 +25,7 @@ CALLS = ("call", "walk_in")
 
 
 def day_start(day: date) -> datetime:
-    return datetime.combine(day, time(0, 0), HALL_TZ).astimezone(UTC)
+    return hall_midnight(day)
 
 
 def _first_calls(session: Session, days: tuple[date, date]) -> dict[int, datetime]:

@@ -30,6 +30,10 @@
   window.board = board;
   board.lang = injected.lang;
   board.texts = texts;
+  // The hall's clock, not this screen's: its zone, and how far this machine's clock is off the
+  // hall's (from /board/state's `now`).
+  board.zone = injected.zone || undefined;
+  board.skew = 0;
 
   const $ = (id) => document.getElementById(id);
 
@@ -154,12 +158,28 @@
     link.textContent = T(board.connected ? "link_up" : "link_down");
   }
 
+  function hallParts(moment) {
+    // the wall clock of the hall's zone (Intl), whatever the zone of the machine showing it
+    try {
+      const format = new Intl.DateTimeFormat("en-US", {
+        timeZone: board.zone, hourCycle: "h23", year: "numeric", month: "numeric",
+        day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+      const parts = {};
+      for (const p of format.formatToParts(moment)) parts[p.type] = p.value;
+      return parts;
+    } catch (err) {  // an unknown zone: this machine's own clock rather than none
+      const pad = (n) => String(n).padStart(2, "0");
+      return { year: moment.getFullYear(), month: moment.getMonth() + 1, day: moment.getDate(),
+        hour: pad(moment.getHours()), minute: pad(moment.getMinutes()),
+        second: pad(moment.getSeconds()) };
+    }
+  }
+
   function tick() {
-    const d = new Date();
-    const pad = (n) => String(n).padStart(2, "0");
+    const p = hallParts(new Date(Date.now() + board.skew));
     $("clock").textContent = T("clock", {
-      year: d.getFullYear(), month: d.getMonth() + 1, day: d.getDate(),
-      time: pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds()) });
+      year: p.year, month: Number(p.month), day: Number(p.day),
+      time: p.hour + ":" + p.minute + ":" + p.second });
   }
 
   // ---- state ------------------------------------------------------------------------------
@@ -168,6 +188,9 @@
     if (!answer.ok) throw new Error("state " + answer.status);
     const s = await answer.json();
     $("hall").textContent = s.hall;
+    if (s.zone) board.zone = s.zone;
+    const hallNow = Date.parse(s.now);
+    if (!Number.isNaN(hallNow)) { board.skew = hallNow - Date.now(); tick(); }
     board.names = new Map(s.waiting.map((c) => [c.prefix, c.name]));
     board.waiting = new Map(s.waiting.map((c) => [c.prefix, c.count]));
     board.windows = new Map(s.windows.map((w) => [w.number, {
