@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from clerk import i18n
+from clerk import clock, i18n
 
 
 @pytest.fixture(autouse=True)
@@ -20,6 +20,7 @@ def clerk_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     i18n.set_language("zh-CN")
     yield home
     i18n.set_language("zh-CN")
+    clock.use_zone(clock.DEFAULT_ZONE)  # a test that set another hall zone leaves none behind
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

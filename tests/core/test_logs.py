@@ -8,6 +8,7 @@ import logging
 import sys
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +81,10 @@ def test_a_record_is_one_json_line_with_its_fields() -> None:
     assert entry["level"] == "WARNING"
     assert entry["logger"] == "clerk.test"
     assert entry["msg"] == "called A012 at window 3"
-    assert time.strptime(entry["ts"], "%Y-%m-%dT%H:%M:%S")
+    # UTC with its Z, to the millisecond: a log read in another zone means the same moment
+    stamped = datetime.fromisoformat(entry["ts"].replace("Z", "+00:00"))
+    assert stamped.utcoffset() == timedelta(0)
+    assert abs(stamped - datetime.fromtimestamp(rec.created, UTC)) < timedelta(milliseconds=1)
     assert "data" not in entry and "exc" not in entry
 
 

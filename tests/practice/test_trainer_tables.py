@@ -38,10 +38,10 @@ def row(
 
 # deliberately not in time order: the tables must sort by decided_at themselves
 ROWS = [
-    row("clerk1", "P-A", 60, "2026-11-20T10:05:00", decision_ok=False),
-    row("clerk2", "P-A", 100, "2026-11-23T09:00:00", decision_ok=True),
-    row("clerk1", "P-B", 30, "2026-11-18T15:30:00", decision_ok=False, difficulty="hard"),
-    row("clerk1", "P-A", 90, "2026-11-22T11:45:00", decision_ok=True),
+    row("clerk1", "P-A", 60, "2026-11-20T10:05:00+08:00", decision_ok=False),
+    row("clerk2", "P-A", 100, "2026-11-23T09:00:00+08:00", decision_ok=True),
+    row("clerk1", "P-B", 30, "2026-11-18T15:30:00+08:00", decision_ok=False, difficulty="hard"),
+    row("clerk1", "P-A", 90, "2026-11-22T11:45:00+08:00", decision_ok=True),
     row("clerk2", "P-B", None),  # assigned, not played: counted nowhere
     row("clerk3", "P-C", None),
 ]
@@ -57,7 +57,9 @@ def test_per_trainee_over_time() -> None:
 
 
 def test_per_trainee_trend_keeps_the_latest_six() -> None:
-    rows = [row("clerk1", "P-A", 10 * i, f"2026-11-{10 + i:02d}T09:00:00") for i in range(1, 9)]
+    rows = [
+        row("clerk1", "P-A", 10 * i, f"2026-11-{10 + i:02d}T09:00:00+08:00") for i in range(1, 9)
+    ]
     [line] = per_trainee(rows)
     assert line[1] == "8" and line[5] == "30→40→50→60→70→80"
     assert line[6] == "2026-11-18 09:00"
@@ -82,7 +84,7 @@ def test_csv_carries_the_scores() -> None:
         "clerk1",
         "P-SCJG-005-A",
         30,
-        "2026-11-23T10:00:00",
+        "2026-11-23T10:00:00+08:00",
         decision_ok=False,
         decision="accept",
         expected_decision="notify",

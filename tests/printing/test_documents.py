@@ -3,6 +3,7 @@ import datetime as dt
 
 import pytest
 
+from clerk.clock import NaiveTime
 from printing.documents import AcceptanceReceipt, TicketSlip, as_reprint
 from printing.samples import KINDS, sample
 
@@ -27,10 +28,18 @@ def test_practice_ticket_numbers() -> None:
 
 
 def test_reprint_is_marked_with_the_time() -> None:
-    at = dt.datetime(2026, 12, 19, 9, 5)
+    at = dt.datetime(2026, 12, 19, 1, 5, tzinfo=dt.UTC)
     doc = as_reprint(sample("receipt"), at)
     assert doc.reprint_at == at
     assert sample("receipt").reprint_at is None
+
+
+def test_a_document_refuses_a_naive_time() -> None:
+    # a naive time would be printed in whatever zone the machine guesses
+    with pytest.raises(NaiveTime):
+        dataclasses.replace(sample("receipt"), issued_at=dt.datetime(2026, 12, 19, 9, 5))
+    with pytest.raises(NaiveTime):
+        as_reprint(sample("receipt"), dt.datetime(2026, 12, 19, 9, 5))
 
 
 def test_documents_are_frozen() -> None:

@@ -6,7 +6,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clerk.tickets import (
-    HALL_TZ,
     Action,
     AppointmentRule,
     Status,
@@ -20,7 +19,8 @@ from clerk.tickets import (
     pick_next,
 )
 
-NOW = datetime(2026, 11, 23, 10, 0, tzinfo=HALL_TZ)
+SHANGHAI = ZoneInfo("Asia/Shanghai")  # the hall's default zone
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
 
 
 def t(id_: int, cat: str, minutes_ago: int, **kw: object) -> Waiting:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -20,14 +21,15 @@ from clerk.dashboard import (
     snapshot_from_dict,
     snapshot_to_dict,
 )
-from clerk.tickets import HALL_TZ
 from tests.supervisor.sim import START, SimHall
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")  # the hall's default zone
 
 OLD_CASE = CaseFact(
     "31000020261110000010",
     "accepted",
     "in_review",
-    datetime(2026, 11, 10, 9, 0, tzinfo=HALL_TZ),
+    datetime(2026, 11, 10, 9, 0, tzinfo=SHANGHAI),
     date(2026, 11, 22),  # yesterday: overdue by one day
     3,
 )
