@@ -8,6 +8,7 @@ timers count from the hall's call. On the real clock (the app's and the hall's o
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime
@@ -18,15 +19,19 @@ from textual.widgets import Input, Static
 
 from clerk import i18n
 from clerk.config import Settings
+from printing.renderers.text import render_text
 from screens.app import ClerkApp
 from screens.home import HomeScreen
 from screens.intake import IntakeScreen
+from screens.kiosk import KioskApp
 from screens.reports import ReportScreen
 from tests.support.hall import FakeClock, RunningHall, hall_settings, running_embedded, sqlite_url
 from tests.support.timezones import machine_zone
 from tests.tui.conftest import SIZE, tui_settings
 from tests.tui.pilot import settle, sign_in, text_of
 from tests.tui.test_intake import open_intake, wait_saved
+from tests.tui.test_kiosk import SIZE as KIOSK_SIZE
+from tests.tui.test_kiosk import FakePrinter, Machine
 from tests.tui.test_queue_panel import Desk
 from tests.tui.test_supervisor_panel import open_panel, until
 
@@ -47,8 +52,6 @@ def _settings() -> Settings:
 
 
 async def _desk(hall: RunningHall, app: ClerkApp) -> AsyncIterator[Desk]:
-    import asyncio
-
     app.cursor_blink = False
     issuer = hall.client()
     try:
@@ -136,3 +139,34 @@ async def test_the_report_screen_opens_on_the_halls_day_after_midnight(
             assert screen.query_one("#report-from", Input).value == "2026-11-24"
             await until(pilot, lambda: screen.report is not None)
             assert screen.report is not None and screen.report.first == date(2026, 11, 24)
+
+
+async def test_the_kiosk_slip_and_its_reprint_show_the_hall_time(
+    hall: RunningHall, hall_clock: FakeClock, machine_zone: str
+) -> None:
+    printer = FakePrinter()
+    app = KioskApp(tui_settings(lang="zh-CN"), hall.client(), printer=printer, clock=hall_clock)
+    async with app.run_test(size=KIOSK_SIZE) as pilot:
+        await asyncio.wait_for(app.loaded.wait(), WAIT)
+        machine = Machine(pilot, app, hall, printer)
+        await machine.press("1")
+        await machine.until(lambda: bool(printer.printed), "slip printed")
+        assert "2026-11-23 09:30" in render_text(printer.printed[0])  # 01:30 UTC
+        hall_clock.advance(minutes=2)
+        await machine.press("r")
+        await machine.until(lambda: len(printer.printed) == 2, "second copy")
+        assert printer.printed[1].reprint_at == hall_clock.now  # the kiosk's clock, not the PC's
+        assert "09:32" in render_text(printer.printed[1])
+
+
+def test_open_drafts_are_listed_with_the_hall_time(machine_zone: str) -> None:
+    from screens.components import draft_offer, home_drafts
+    from services.client_cases import DraftSummary
+
+    draft = DraftSummary(
+        "d1", "open", 3, None, "clerk1", "clerk1", datetime(2026, 11, 23, 16, 30, tzinfo=UTC),
+        1, "张三", None, None, ("SCJG-010",), None,
+    )  # fmt: skip
+    row = home_drafts.describe(draft, ticket_number=None, names={}, me="clerk1")
+    assert "11-24 00:30" in row.text, row.text
+    assert "11-24 00:30" in draft_offer.describe(draft, {})
