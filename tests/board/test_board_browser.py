@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import shutil
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +27,7 @@ import httpx
 import pytest
 
 from clerk.config import Settings
-from tests.support.hall import seeded_store, sqlite_url, use_fast_hashing
+from tests.support.hall import FakeClock, seeded_store, sqlite_url, use_fast_hashing
 
 CHROMIUM = "/usr/bin/chromium"
 INSTALL = "apt-get install -y chromium"
@@ -83,6 +85,7 @@ class TcpHall:
     port: int
     server: Any = None
     thread: threading.Thread | None = None
+    clock: FakeClock | None = None
 
     def start(self) -> None:
         import uvicorn
@@ -90,7 +93,7 @@ class TcpHall:
         from services.hall.app import create_app
 
         config = uvicorn.Config(
-            create_app(self.settings),
+            create_app(self.settings, clock=self.clock),
             host="127.0.0.1",
             port=self.port,
             log_level="warning",
@@ -150,7 +153,12 @@ class TcpHall:
 
 
 @pytest.fixture
-def tcp_hall(tmp_path: Path) -> Iterator[TcpHall]:
+def hall_clock() -> FakeClock | None:
+    return None  # the hall's own (real) clock
+
+
+@pytest.fixture
+def tcp_hall(tmp_path: Path, hall_clock: FakeClock | None) -> Iterator[TcpHall]:
     use_fast_hashing()
     url = sqlite_url(tmp_path / "board-store")
     credentials = seeded_store(url)
@@ -158,7 +166,7 @@ def tcp_hall(tmp_path: Path) -> Iterator[TcpHall]:
     settings = Settings(
         service={"db": url, "host": "127.0.0.1", "port": port}, backoffice={"enabled": False}
     )
-    hall = TcpHall(f"http://127.0.0.1:{port}", credentials, settings, port)
+    hall = TcpHall(f"http://127.0.0.1:{port}", credentials, settings, port, clock=hall_clock)
     hall.start()
     try:
         yield hall
@@ -179,8 +187,12 @@ def browser() -> Iterator[Any]:
             launched.close()
 
 
-def open_board(browser: Any, hall: TcpHall, *, speech: bool = False) -> Any:
-    page = browser.new_page(viewport={"width": 1600, "height": 900}, locale="zh-CN")
+def open_board(
+    browser: Any, hall: TcpHall, *, speech: bool = False, zone: str | None = None
+) -> Any:
+    page = browser.new_page(
+        viewport={"width": 1600, "height": 900}, locale="zh-CN", timezone_id=zone
+    )
     if speech:
         page.add_init_script(FAKE_SPEECH)
     page.goto(f"{hall.url}/board")
@@ -267,3 +279,26 @@ def test_the_board_reconnects_by_itself_after_the_hall_restarts(
         "document.getElementById('now-text').textContent.includes('C001')", timeout=5_000
     )
     assert "4" in page.inner_text("#now-text")
+
+
+class TestTheBoardClock:
+    """The board on the wall shows the hall's wall clock, whatever the zone (and the clock) of
+    the machine showing it: the hall says `now` and its zone in /board/state."""
+
+    @pytest.fixture
+    def hall_clock(self) -> FakeClock:
+        return FakeClock(datetime(2026, 11, 23, 16, 30, tzinfo=UTC))  # 00:30 on the 24th
+
+    @pytest.mark.parametrize("zone", ["UTC", "America/New_York"])
+    def test_the_clock_is_the_halls(self, browser: Any, tcp_hall: TcpHall, zone: str) -> None:
+        page = open_board(browser, tcp_hall, zone=zone)
+        try:
+            page.wait_for_function(
+                "document.getElementById('clock').textContent.includes('2026年11月24日')",
+                timeout=5_000,
+            )
+            assert page.evaluate("window.board.zone") == "Asia/Shanghai"
+            shown = page.inner_text("#clock")
+            assert re.search(r"2026年11月24日\s+00:3\d:\d\d", shown), shown
+        finally:
+            page.close()
