@@ -14,6 +14,9 @@ from clerk.config import ConfigError, Effective, Settings, load_settings
 @dataclass
 class CliContext:
     overrides: dict[str, Any] = field(default_factory=dict)
+    # The one clock every command reads (a test hands the hall's FakeClock in as the
+    # invocation's obj, so the hall and the CLI never disagree about "now").
+    clock: clock.Clock = clock.now
     _effective: Effective | None = None
 
     def effective(self) -> Effective:

@@ -10,7 +10,7 @@ import sys
 import click
 
 import clerk
-from clerk import i18n
+from clerk import clock, i18n
 from clerk.cli.context import CliContext
 from clerk.cli.i18n_help import ROOT_KEY, group, option
 
@@ -58,7 +58,11 @@ def cli(
     ctx: click.Context, lang: str | None, hall_url: str | None, db: str | None, window: int | None
 ) -> None:
     """The workstation; with no command, the TUI. Help text: cli.help in locales/*/cli.toml."""
-    state = CliContext({"lang": lang, "hall_url": hall_url, "service.db": db, "window": window})
+    given = ctx.obj  # CliRunner.invoke(cli, ..., obj=clock): the clock to run on
+    state = CliContext(
+        {"lang": lang, "hall_url": hall_url, "service.db": db, "window": window},
+        clock=given if callable(given) else clock.now,
+    )
     ctx.obj = state
     i18n.set_language(state.settings.lang)
     if ctx.invoked_subcommand is None:

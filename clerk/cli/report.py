@@ -14,7 +14,7 @@ import click
 from clerk import i18n
 from clerk.cli.context import CliContext, pass_cli
 from clerk.cli.i18n_help import group, option
-from clerk.clock import hall_today, now
+from clerk.clock import hall_today
 
 if TYPE_CHECKING:
     from clerk.reports import DailyReport
@@ -80,7 +80,7 @@ def daily(
     from clerk.reports import period_text, to_csv
 
     settings = state.settings  # puts the hall's time zone in force
-    first = day.date() if day else hall_today()
+    first = day.date() if day else hall_today(state.clock)
     last = to.date() if to else first
     if last < first:
         first, last = last, first
@@ -102,7 +102,7 @@ def daily(
             data = render_report_pdf(
                 report,
                 hall_name=settings.hall.name,
-                generated_at=now(),
+                generated_at=state.clock(),
                 font=state.settings.printer.font,
             )
         except ReportFontMissing as exc:

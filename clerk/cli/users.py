@@ -32,7 +32,7 @@ def open_store(state: CliContext) -> Hall:
     from services.hall.problems import ApiError
 
     try:
-        return _open(state.settings)
+        return _open(state.settings, clock=state.clock)
     except ApiError as exc:
         raise click.ClickException(exc.text()) from None
 

@@ -15,6 +15,7 @@ from clerk.cli.main import cli
 from services.hall import audit
 from services.hall.db import Database
 from services.hall.models import AppendOnlyViolation, AuditEntry
+from tests.support.hall import FakeClock
 
 Headers = Callable[..., Awaitable[dict[str, str]]]
 
@@ -58,11 +59,13 @@ async def test_every_mutation_is_audited(
 
 
 async def test_tampering_is_found_by_api_and_cli(
-    api: httpx.AsyncClient, login_headers: Headers, store_url: str
+    api: httpx.AsyncClient, login_headers: Headers, store_url: str, clock: FakeClock
 ) -> None:
     admin = await login_headers("admin")
     runner = CliRunner()
-    ok = runner.invoke(cli, ["--db", store_url, "audit", "verify"])
+    # the CLI runs on the hall's fake clock: on the real one, opening the store would purge
+    # the sessions issued at the fake time as long expired (a time bomb)
+    ok = runner.invoke(cli, ["--db", store_url, "audit", "verify"], obj=clock)
     assert ok.exit_code == 0, ok.output
     assert "审计链完好" in ok.output
     db = Database.open(store_url)
@@ -78,7 +81,7 @@ async def test_tampering_is_found_by_api_and_cli(
         db.dispose()
     verdict = (await api.get("/api/v1/audit/verify", headers=admin)).json()
     assert verdict == {"ok": False, "count": victim, "first_bad_id": victim, "reason": "hash"}
-    broken = runner.invoke(cli, ["--db", store_url, "audit", "verify"])
+    broken = runner.invoke(cli, ["--db", store_url, "audit", "verify"], obj=clock)
     assert broken.exit_code == 1
     assert f"第 {victim} 条记录的内容与其哈希不符" in broken.output
     assert "someone_else" in broken.output and "user.create" in broken.output
