@@ -10,6 +10,7 @@ command -v pdftoppm >/dev/null || need+=(poppler-utils)
 command -v rsvg-convert >/dev/null || need+=(librsvg2-bin)
 command -v chromium >/dev/null || need+=(chromium)
 command -v tmux >/dev/null || need+=(tmux)
+command -v faketime >/dev/null || need+=(faketime)  # tests/core/test_faketime.py, make test-dates
 command -v fc-list >/dev/null || need+=(fontconfig)
 
 if ((${#need[@]} == 0)); then
