@@ -55,7 +55,10 @@ def test_a_folder_that_is_a_file_fails(tmp_path: Path) -> None:
     assert str(plain) in line(out, "database")
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root may write to a read-only (0500) folder")
+@pytest.mark.skipif(
+    os.geteuid() == 0,
+    reason="root may write to a read-only (0500) folder: run the suite as a non-root user to run this",
+)
 def test_a_read_only_folder_fails(tmp_path: Path) -> None:
     folder = tmp_path / "ro"
     folder.mkdir()
