@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test check lint typecheck layers sysdeps bench clean
+.PHONY: run test test-dates check lint typecheck layers sysdeps bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ PYTEST_WORKERS ?= 2
 
 test: $(STAMP) sysdeps check
 	@$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist worksteal --durations=15
+
+# The suite today and under faketime on 2027-06-15 10:00 and 2030-01-02 09:00 (scripts/test-dates.sh;
+# about three times `make test`). TEST_DATES="2028-02-29 12:00,..." picks other days.
+test-dates: $(STAMP) sysdeps check
+	@BIN=$(BIN) PYTEST_WORKERS=$(PYTEST_WORKERS) bash scripts/test-dates.sh
 
 check: lint typecheck layers
 

@@ -18,3 +18,13 @@ class CheckResult:
 
 def exit_code(results: Iterable[CheckResult]) -> int:
     return 1 if any(r.required and not r.ok for r in results) else 0
+
+
+def verdict_key(results: Iterable[CheckResult]) -> str:
+    """The closing line's message: a required check failed, only warnings, or all passed."""
+    shown = list(results)
+    if exit_code(shown):
+        return "admin.doctor.failed"
+    if any(not r.ok for r in shown):
+        return "admin.doctor.warned"
+    return "admin.doctor.passed"

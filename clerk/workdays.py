@@ -49,6 +49,7 @@ __all__ = [
     "WorkCalendar",
     "WorkdayResult",
     "add_working_days",
+    "coverage_gaps",
     "default_calendar",
     "promised_date",
 ]
@@ -297,6 +298,21 @@ def default_calendar(holiday_file: str | Path | None = None) -> WorkCalendar:
     if str(holiday_file) == "":
         return WorkCalendar(None)
     return WorkCalendar(HolidayFile.load(holiday_file))
+
+
+#: How far ahead `clerk doctor` wants every working day known (promised dates reach that far).
+COVERAGE_DAYS = 365
+
+
+def coverage_gaps(
+    calendar: WorkCalendar, today: dt.date, days: int = COVERAGE_DAYS
+) -> tuple[EstimateNote, ...]:
+    """The years (and why) in which the `days` after `today` are only estimated: neither
+    chinesecalendar nor an `official` year of the hall file knows them. Empty when every promised
+    date made today is exact."""
+    return calendar.notes_for(
+        calendar.day(today + dt.timedelta(days=i)) for i in range(1, days + 1)
+    )
 
 
 MAX_SPAN_DAYS = 3660  # a ten-year walk means a wrong limit, not a real deadline

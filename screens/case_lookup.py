@@ -31,6 +31,14 @@ LOOKUP_BACK = KeyAction("caselookup.back", "escape", "back", "caseview.keys.back
 LOOKUP_FOCUS = KeyAction("caselookup.focus", "ctrl+f", "focus_search", "caseview.keys.lookup")
 
 
+def promised_cell(case: CaseSummary) -> str:
+    """The promised date in the list, marked when it is an estimate (a year nobody published)."""
+    if case.promised_date is None:
+        return "—"
+    shown = case.promised_date.isoformat()
+    return _t("lookup.promised_estimated", date=shown) if case.promised_estimated else shown
+
+
 def _t(key: str, **values: Any) -> str:
     return i18n.t(f"caseview.{key}", **values)
 
@@ -162,6 +170,6 @@ class CaseLookupScreen(ClerkScreen):
                 case.item_name,
                 f"{case.applicant_name} {case.applicant_id_masked or ''}".strip(),
                 status_label(case.status),
-                case.promised_date.isoformat() if case.promised_date else "—",
+                promised_cell(case),
                 key=case.case_no,
             )

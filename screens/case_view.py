@@ -221,6 +221,8 @@ def summary_text(work_: CaseWork) -> Text:
         if flag:
             text.append("  " + flag, style=style)
         text.append("\n")
+        if case.promised.estimated and case.promised.note:
+            text.append(_t("view.estimate", note=case.promised.note) + "\n", style="italic")
     else:
         text.append(_t("view.no_promise") + "\n")
     delivery = case.delivery

@@ -3,6 +3,7 @@ holiday file, keyring."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -133,9 +134,16 @@ def check_keyring() -> CheckResult:
     )
 
 
-def check_holidays(settings: Settings) -> CheckResult:
-    """The hall holiday file is read for every promised date: a broken one stops acceptances."""
-    from clerk.workdays import DEFAULT_HOLIDAY_FILE, HolidayFileError, default_calendar
+def check_holidays(settings: Settings, today: dt.date) -> CheckResult:
+    """The hall holiday file is read for every promised date: a broken one stops acceptances.
+    Where it and chinesecalendar leave part of the next twelve months (from the hall's `today`)
+    unknown, promised dates there are estimates: a warning naming the years."""
+    from clerk.workdays import (
+        DEFAULT_HOLIDAY_FILE,
+        HolidayFileError,
+        coverage_gaps,
+        default_calendar,
+    )
 
     name = i18n.t("admin.doctor.holidays")
     configured = settings.hall.holiday_file
@@ -154,8 +162,27 @@ def check_holidays(settings: Settings) -> CheckResult:
     hall_file = calendar.hall_file
     years = sorted(hall_file.years) if hall_file is not None else []
     shown = ", ".join(str(y) for y in years) or "-"
+    gaps = coverage_gaps(calendar, today)
+    if gaps:
+        notes = i18n.t("workdays.estimate.separator").join(n.message() for n in gaps)
+        return CheckResult(
+            name,
+            False,
+            i18n.t("admin.doctor.holidays_estimated", until=_year_ahead(today), notes=notes),
+            fix=i18n.t(
+                "admin.doctor.fix_holidays_estimated",
+                years=", ".join(sorted({str(n.year) for n in gaps})),
+                file=file if configured else DEFAULT_HOLIDAY_FILE,
+            ),
+            required=False,
+        )
     return CheckResult(name, True, i18n.t("admin.doctor.holidays_ok", file=file, years=shown))
 
 
-def run(settings: Settings) -> list[CheckResult]:
-    return [*check_database(settings), check_holidays(settings), check_keyring()]
+def _year_ahead(today: dt.date) -> str:
+    return (today + dt.timedelta(days=365)).isoformat()
+
+
+def run(settings: Settings, today: dt.date) -> list[CheckResult]:
+    """Every hall-side check; `today` is the hall's day (the holiday coverage counts from it)."""
+    return [*check_database(settings), check_holidays(settings, today), check_keyring()]

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import click
 
-from clerk import i18n
+from clerk import clock, i18n
 from clerk.cli.context import CliContext, pass_cli
 from clerk.cli.i18n_help import command
-from clerk.doctor import CheckResult, exit_code
+from clerk.doctor import CheckResult, exit_code, verdict_key
 
 
 def _printing_checks(state: CliContext) -> list[CheckResult]:
@@ -34,15 +34,15 @@ def doctor(ctx: click.Context, state: CliContext) -> None:
     """Check this workstation and its hall store."""
     from services import checks
 
-    results = [*checks.run(state.settings), *_printing_checks(state)]
+    today = clock.hall_today(state.clock)
+    results = [*checks.run(state.settings, today), *_printing_checks(state)]
     for result in results:
         mark = "✓" if result.ok else ("✗" if result.required else "!")
         click.echo(f"{mark} {result.name}: {result.detail}")
         if not result.ok and result.fix:
             click.echo(f"    {i18n.t('admin.doctor.fix')}: {result.fix}")
-    code = exit_code(results)
-    click.echo(i18n.t("admin.doctor.failed" if code else "admin.doctor.passed"))
-    ctx.exit(code)
+    click.echo(i18n.t(verdict_key(results)))
+    ctx.exit(exit_code(results))
 
 
 def register(group: click.Group) -> None:

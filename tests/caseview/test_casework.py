@@ -352,24 +352,28 @@ async def test_lookup_finds_a_case(desk: Desk, q: str) -> None:
 
 
 async def test_cli_lists_overdue_cases(
-    desk: Desk, hall_app: FastAPI, store_url: str, monkeypatch: pytest.MonkeyPatch
+    desk: Desk,
+    hall_app: FastAPI,
+    store_url: str,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from click.testing import CliRunner
 
     from clerk.cli.main import cli
+    from clerk.clock import hall_today
     from services.hall.cases.models import Case
 
-    if not store_url.startswith("sqlite"):
-        pytest.skip("the CLI reads the store the same way on both; SQLite is enough")
     number = await accepted(desk)
     late = await accepted(desk)
     with hall_app.state.hall.db.write() as session:
         case = session.scalars(select(Case).where(Case.case_no == late)).one()
-        case.promised_date = date.today() - timedelta(days=10)
+        case.promised_date = hall_today(clock) - timedelta(days=10)
     monkeypatch.setenv("CLERK_SERVICE__DB", store_url)
-    result = CliRunner().invoke(cli, ["cases", "overdue"])
+    # the CLI on the hall's clock: "overdue" is counted from the same day the cases were made
+    result = CliRunner().invoke(cli, ["cases", "overdue"], obj=clock)
     assert result.exit_code == 0, result.output
     assert late in result.output and "超期" in result.output
     assert number not in result.output or "临期" in result.output

@@ -234,7 +234,10 @@ def test_folder_printer_writes_pdfs(tmp_path: Path) -> None:
     assert not list((tmp_path / "prints").glob("*.part"))
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+@pytest.mark.skipif(
+    os.geteuid() == 0,
+    reason="root can write anywhere: run the suite as a non-root user to run this",
+)
 def test_unwritable_folder_is_a_print_error(tmp_path: Path) -> None:
     folder = tmp_path / "ro"
     folder.mkdir()

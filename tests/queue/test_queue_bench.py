@@ -1,4 +1,4 @@
-"""bench/queue.py guards the SSE budget: a run whose median call-to-event latency is over it
+"""bench/call_next.py guards the SSE budget: a run whose median call-to-event latency is over it
 exits non-zero (so `make bench` in a script or CI cannot look green), one within it exits 0.
 A tiny run on SQLite only (one window, a fraction of a second), a few seconds each."""
 
@@ -17,7 +17,7 @@ def bench(budget_ms: float, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [
             sys.executable,
-            str(ROOT / "bench" / "queue.py"),
+            str(ROOT / "bench" / "call_next.py"),
             *("--stores", "sqlite", "--levels", "1", "--seconds", "0.2"),
             *("--sse-budget-ms", str(budget_ms)),
         ],

@@ -17,7 +17,7 @@ from printing.builders import visit_documents
 from printing.documents import Hall
 from printing.renderers.pdf import render_pdf
 from screens.app import ClerkApp
-from screens.case_lookup import CaseLookupScreen
+from screens.case_lookup import CaseLookupScreen, promised_cell
 from screens.case_view import CaseViewScreen
 from screens.components.cases_panel import CasesPanel
 from screens.components.caseview_dialogs import HandoverDialog, MailDialog, ResubmitDialog
@@ -290,3 +290,28 @@ async def test_near_and_overdue_flags(
         view = await open_case(pilot, hall, number)
         assert "超期" in header(app)
         assert view.has_class("-overdue")
+
+
+async def test_a_promised_date_in_an_unpublished_year_is_marked_estimated(
+    make_app: Callable[..., ClerkApp], hall: RunningHall, hall_clock: FakeClock
+) -> None:
+    """Any year neither chinesecalendar nor the hall file knows (here 2029, counted Monday–
+    Friday) is an estimate on screen, not only the shipped file's 2027."""
+    hall_clock.now = datetime(2029, 12, 20, 1, 30, tzinfo=UTC)
+    number = await new_case(hall)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_case(pilot, hall, number)
+        summary = text_of(app, "#cv-summary")
+        assert "承诺办结：2029-12-31（7 工作日）" in summary, summary
+        assert "说明：含估算：2029 年节假日安排未发布，按周一至周五计算" in summary, summary
+        await pilot.press("escape")
+        await settle(pilot)
+        await app.push_screen(CaseLookupScreen())
+        screen = app.screen
+        assert isinstance(screen, CaseLookupScreen)
+        await pilot.press(*number, "enter")
+        await settle(pilot)
+        [found] = screen.found
+        assert found.promised_estimated
+        assert promised_cell(found).endswith("（估）")

@@ -25,6 +25,7 @@ from clerk.catalog.model import Catalog
 from clerk.catalog.search import SearchIndex, build_index
 from screens import panels
 from screens.app import ClerkApp
+from screens.catalog_browser import CatalogBrowserScreen
 from screens.commands import ShellCommands
 from screens.components.queue_counts import QueueCounts
 from screens.components.queue_pause import REASON_KEYS, PauseDialog
@@ -330,17 +331,16 @@ def small_catalog() -> tuple[Catalog, SearchIndex]:
     return catalog, build_index(catalog, cache=None)
 
 
-async def test_open_catalog_opens_the_browser_when_installed(
+async def test_open_catalog_opens_the_browser(
     make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    browser = pytest.importorskip("screens.catalog_browser")
     monkeypatch.setattr(screens.app, "_load_catalog", small_catalog)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("f2")
         await settle(pilot)
-        assert isinstance(app.screen, browser.CatalogBrowserScreen)
+        assert isinstance(app.screen, CatalogBrowserScreen)
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen)
@@ -350,7 +350,6 @@ async def test_a_broken_catalog_is_a_message(make_app: AppFactory) -> None:
     """A hall catalog with a bad reference, written where the workstation loads it from
     (CLERK_HOME/data/catalog): F2 stays on the current screen and the message names the file,
     the item code and the field, so the clerk can tell the administrator what to fix."""
-    pytest.importorskip("screens.catalog_browser")
     from clerk.catalog.loader import hall_catalog_dir
     from tests.catalog.factory import fresh, write_layout
 

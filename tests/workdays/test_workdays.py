@@ -13,6 +13,7 @@ from clerk.workdays import (
     TimeLimit,
     WorkCalendar,
     add_working_days,
+    coverage_gaps,
     default_calendar,
     due_from_text,
     promised_date,
@@ -204,3 +205,25 @@ def test_unusable_due_dates_say_why(typed: str, key: str) -> None:
         due_from_text(typed, D(2026, 11, 23), default_calendar())
     assert caught.value.key == key
     assert caught.value.message("zh-CN") and caught.value.message("en")
+
+
+# ---------------------------------------------------------------- coverage of the next 12 months
+
+
+def test_the_shipped_file_leaves_2027_an_estimate() -> None:
+    gaps = coverage_gaps(default_calendar(), D(2026, 12, 7))
+    assert [(n.year, n.source) for n in gaps] == [(2027, Source.HALL_ESTIMATE)]
+
+
+def test_an_official_year_covers_the_months_ahead() -> None:
+    calendar = WorkCalendar(HolidayFile.parse(OFFICIAL_2027))
+    assert coverage_gaps(calendar, D(2026, 6, 1)) == ()  # 2026 official, 2027 from the notice
+    assert [n.year for n in coverage_gaps(calendar, D(2027, 6, 15))] == [2028]
+
+
+@pytest.mark.parametrize("today", [D(2027, 6, 15), D(2030, 1, 2), D(2099, 3, 1)])
+def test_any_year_nobody_published_is_a_gap(today: dt.date) -> None:
+    gaps = coverage_gaps(default_calendar(), today)
+    years = sorted({n.year for n in gaps})
+    assert years == sorted({today.year, (today + dt.timedelta(days=365)).year})
+    assert all(n.source.estimated for n in gaps)

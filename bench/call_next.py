@@ -7,7 +7,7 @@ p50/p99 and sustained calls per second, the ratio between the stores, the SSE ca
 latency (a stream sees a call; budget 200 ms on the same machine), and how a 10,000-ticket day
 (≈ 10,000 calls in 9 hours ≈ 0.3/s) compares with the sustained rate.
 
-    .venv/bin/python bench/queue.py [--seconds 6] [--levels 10,50,100] [--stores sqlite,postgresql]
+    .venv/bin/python bench/call_next.py [--seconds 6] [--levels 10,50,100] [--stores sqlite,postgresql]
                                     [--sse-budget-ms 200]
 
 Exit status 1 when a store's median SSE latency is over the budget (or a measured store gave no
@@ -19,24 +19,19 @@ dropped afterwards; skipped with a loud line when no server answers. Traffic sta
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import contextlib
+import os
+import statistics
 import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-
-# Run as a script, this file's folder comes first on sys.path and `bench/queue.py` would shadow
-# the standard library's `queue` (imported by asyncio): drop the folder, add the project root.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-
-import argparse  # noqa: E402
-import asyncio  # noqa: E402
-import contextlib  # noqa: E402
-import os  # noqa: E402
-import statistics  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-import uuid  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-from urllib.parse import quote  # noqa: E402
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
