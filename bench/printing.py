@@ -13,21 +13,20 @@ process, several times.
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
+import statistics
+import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 # bench/ is sys.path[0] when this runs as a script; bench/queue.py would shadow the stdlib queue.
 HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 sys.path.insert(0, str(HERE.parent))
-
-import argparse  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
 
 TARGETS_MS = {"receipt PDF": 150.0, "ticket PDF": 50.0, "ESC/POS receipt": 20.0}
 
