@@ -10,6 +10,7 @@ from clerk import i18n
 from clerk.clock import datetime_text
 from clerk.reports import COLUMNS, DailyReport, ReportRow, period_text, row_names, row_values
 from printing.fonts import INSTALL_HINT, find_cjk_font
+from printing.pdf_fonts import add_cjk_fonts, lend_fonts
 
 __all__ = ["ReportFontMissing", "render_report_pdf"]
 
@@ -110,14 +111,7 @@ def render_report_pdf(
         pdf = FPDF(orientation="L", format="A4", unit="mm")
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_auto_page_break(True, MARGIN)
-    pdf.add_font("cjk", "", str(choice.path), collection_font_number=choice.index)
-    bold = choice.bold_path or choice.path
-    pdf.add_font(
-        "cjk",
-        "B",
-        str(bold),
-        collection_font_number=choice.bold_index if choice.bold_path else choice.index,
-    )
+    add_cjk_fonts(pdf, choice)
     t = i18n.t
     title = t("supervisor.report.title")
     pdf.set_title(f"{title} {period_text(report)}")
@@ -150,4 +144,5 @@ def render_report_pdf(
     _table(pdf, t("supervisor.report.by_window"), report.windows, width)
     _table(pdf, t("supervisor.report.by_clerk"), report.clerks, width)
     _hours(pdf, report, width)
+    lend_fonts(pdf)
     return bytes(pdf.output())

@@ -30,6 +30,7 @@ from clerk.catalog.search import SearchIndex
 from clerk.config import Settings
 from screens.base import localize_bindings
 from screens.commands import ShellCommands
+from screens.key_order import KeyOrder
 from screens.keymap import (
     APP_KEYS,
     COMMAND_PALETTE,
@@ -85,6 +86,7 @@ class ClerkApp(App[None]):
         self.cursor_blink = cursor_blink
         self.session: Session | None = None
         self._on_ready = on_ready
+        self.key_order = KeyOrder(self)
         self._clashes_told: set[tuple[str, str]] = set()
         self._catalog: tuple[Catalog, SearchIndex] | None = None
         self._catalog_lock = asyncio.Lock()
@@ -117,6 +119,10 @@ class ClerkApp(App[None]):
         # HOOK (practice room, screens/practice.py): practice mode scores keystrokes. The
         # topmost screen that defines `count_key(key)` (a practice intake, also under its
         # dialogs) is told of every key before it is handled as usual.
+        # A key read while the previous one is still moving focus waits its turn
+        # (screens/key_order.py): a scanner's or password manager's burst lands as typed.
+        if isinstance(event, events.Key) and self.key_order.hold(event):
+            return
         if isinstance(event, events.Key):
             for screen in reversed(self.screen_stack):
                 counter = getattr(screen, "count_key", None)

@@ -172,7 +172,8 @@ def localize(bindings: BindingsMap) -> BindingsMap:
 
 
 def key_display(key: str) -> str:
-    """How a key is shown to a clerk: `ctrl+q` -> `Ctrl+Q`, `f1` -> `F1`."""
+    """How a key is shown to a clerk: `ctrl+q` -> `Ctrl+Q`, `f1` -> `F1`; a letter key as the
+    letter to press: `w` -> `w` (Shift+W is another key), `W` -> `W`."""
     parts = key.split("+")
     names = {"ctrl": "Ctrl", "shift": "Shift", "alt": "Alt", "meta": "Meta", "super": "Super"}
     special = {
@@ -192,7 +193,10 @@ def key_display(key: str) -> str:
     }
     shown = [names.get(p, p) for p in parts[:-1]]
     last = parts[-1]
-    shown.append(special.get(last, last.upper() if len(last) <= 3 else last.capitalize()))
+    if len(last) == 1 and not parts[:-1]:
+        shown.append(last)
+    else:
+        shown.append(special.get(last, last.upper() if len(last) <= 3 else last.capitalize()))
     return "+".join(shown)
 
 

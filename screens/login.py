@@ -79,6 +79,8 @@ class LoginScreen(ClerkScreen):
     @work(exclusive=True, group="health")
     async def check_health(self) -> None:
         status = self.query_one(StatusLine)
+        if self.clerk.client.starting:
+            status.set_health(i18n.t("tui.health.starting"), ok=True)
         try:
             health = await self.clerk.client.health()
         except HallClientError as exc:
@@ -129,7 +131,12 @@ class LoginScreen(ClerkScreen):
                 self.show_message(i18n.t("tui.login.bad_window"))
                 self.query_one("#window", Input).focus()
                 return
-        self.show_message(i18n.t("tui.login.signing_in"), error=False)
+        # an embedded hall still coming up: the sign-in waits for it, and says so
+        waiting = self.clerk.client.starting
+        self.show_message(
+            i18n.t("tui.login.waiting_for_hall" if waiting else "tui.login.signing_in"),
+            error=False,
+        )
         self.query_one("#login-button", Button).disabled = True
         self.sign_in(username, password, window)
 

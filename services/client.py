@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -31,7 +31,7 @@ from services.client_practice import PracticeApi
 from services.client_supervisor import SupervisorApi
 
 if TYPE_CHECKING:
-    from services.embedded import EmbeddedHall
+    from services.embedded import EmbeddedHall, HallStarting
 
 API = "/api/v1"
 RETRY_STATUSES = frozenset({502, 503, 504})
@@ -255,8 +255,11 @@ class HallClient(CasesApi, PickupApi, SupervisorApi, PracticeApi):
         retries: int = 2,
         backoff: float = 0.1,
         transport: httpx.AsyncBaseTransport | None = None,
+        until_up: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        # an embedded hall still starting (services.embedded.HallStarting): requests wait for it
+        self._until_up = until_up
         self.uds = uds
         self.token = token
         self.retries = retries
@@ -280,6 +283,26 @@ class HallClient(CasesApi, PickupApi, SupervisorApi, PracticeApi):
         if settings.hall_url:
             return cls(settings.hall_url, token=credentials.hall_token(token))
         raise HallClientError("config.no_hall", i18n.t("client.no_hall"))
+
+    @classmethod
+    def for_starting(cls, settings: Settings, starting: HallStarting) -> HallClient:
+        """The client for an embedded hall that is still coming up: requests wait for it."""
+        token = settings.hall_token.get_secret_value() if settings.hall_token else None
+        return cls(uds=str(starting.socket_path), token=token, until_up=starting.until_up)
+
+    @property
+    def starting(self) -> bool:
+        """True while the embedded hall this client talks to is not up yet."""
+        return self._until_up is not None
+
+    async def _wait_up(self) -> None:
+        if self._until_up is None:
+            return
+        try:
+            await self._until_up()
+        except RuntimeError as exc:  # HallStartError: its message says what failed, in words
+            raise HallUnreachable("unreachable", str(exc)) from None
+        self._until_up = None
 
     @property
     def target(self) -> str:
@@ -314,6 +337,7 @@ class HallClient(CasesApi, PickupApi, SupervisorApi, PracticeApi):
 
         Retried with backoff: GET/HEAD, any call whose connection never opened, and mutating
         calls given an `idempotency_key` (the hall then answers a retry with the first answer)."""
+        await self._wait_up()
         method = method.upper()
         headers = self.headers(auth=auth)
         if idempotency_key:

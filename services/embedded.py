@@ -7,6 +7,7 @@ Unix socket in the private (0700) runtime directory. No TCP port is opened.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
@@ -75,6 +76,78 @@ class EmbeddedHall:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+class HallStarting:
+    """The embedded hall coming up behind the login screen, on a thread of its own.
+
+    The socket path is chosen at once, so the client can be built before the hall is up; the
+    client's requests wait for `until_up()` (services.client) — typing never does. `begin()`
+    starts it (the TUI calls it once the login screen is drawn, so the hall's imports,
+    migrations and catalog do not compete with drawing it)."""
+
+    def __init__(self, settings: Settings, *, timeout: float = START_TIMEOUT_S) -> None:
+        self._settings = settings
+        self._timeout = timeout
+        self.socket_path = _socket_path()
+        self._done = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self.hall: EmbeddedHall | None = None
+        self.error: HallStartError | None = None
+
+    def begin(self) -> None:
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._start, name="clerk-hall-start", daemon=True
+                )
+                self._thread.start()
+
+    def _start(self) -> None:
+        try:
+            self.hall = start_embedded(
+                self._settings, timeout=self._timeout, socket_path=self.socket_path
+            )
+        except HallStartError as exc:
+            log.error("embedded hall failed to start: %s", exc)
+            self.error = exc
+        except Exception as exc:  # whatever broke, the login screen says it; no traceback
+            log.exception("embedded hall failed to start")
+            self.error = HallStartError(i18n.t("client.embedded_died", detail=str(exc)))
+        finally:
+            self._done.set()
+
+    @property
+    def up(self) -> bool:
+        return self._done.is_set() and self.error is None
+
+    def wait(self, timeout: float | None = None) -> EmbeddedHall:
+        """Block until the hall is up (starting it if nobody has); raise HallStartError."""
+        self.begin()
+        if not self._done.wait(self._timeout + 30.0 if timeout is None else timeout):
+            raise HallStartError(
+                i18n.t("client.embedded_timeout", seconds=f"{self._timeout:g}", detail="-")
+            )
+        if self.error is not None:
+            raise self.error
+        assert self.hall is not None
+        return self.hall
+
+    async def until_up(self) -> None:
+        """For the client: return at once when up, else wait off the event loop."""
+        if not self._done.is_set():
+            await asyncio.to_thread(self.wait)
+        elif self.error is not None:
+            raise self.error
+
+    def stop(self) -> None:
+        with self._lock:
+            thread = self._thread
+        if thread is not None:
+            thread.join(self._timeout + 30.0)
+        if self.hall is not None:
+            self.hall.stop()
 
 
 def _wait_for_health(

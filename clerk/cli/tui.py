@@ -1,17 +1,17 @@
 """Composition root of the TUI: logging, the hall (embedded or remote), the client, the app.
 
 With no `--hall`, the hall service starts in-process on a Unix socket (services.embedded); the
-app talks to it over HTTP like to any hall. A hall that cannot start is a clear message and a
-non-zero exit, never a traceback. Every launch logs "started in N ms", measured from process
-start, once the app is ready.
+app talks to it over HTTP like to any hall. The login screen comes first: the hall is brought
+up behind it once it is drawn (its imports, migrations and catalog off the critical path), and
+the client's first request waits for it — typing never does; signing in early says it waits.
+A hall that cannot start is a clear message on the login screen, never a traceback. Every
+launch logs "started in N ms", measured from process start, once the app is ready.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-
-import click
 
 from clerk import logs
 from clerk.cli.context import CliContext
@@ -23,21 +23,20 @@ def run_tui(state: CliContext) -> None:
     settings = state.settings
     logs.setup()
     from services.client import HallClient
-    from services.embedded import EmbeddedHall, HallStartError, start_embedded
+    from services.embedded import HallStarting
 
-    embedded: EmbeddedHall | None = None
+    embedded: HallStarting | None = None
     if settings.hall_url is None:
-        try:
-            embedded = start_embedded(settings)
-        except HallStartError as exc:
-            log.error("embedded hall failed to start: %s", exc)
-            # The message already says, in the user's language, what failed and why.
-            raise click.ClickException(str(exc)) from exc
+        embedded = HallStarting(settings)
+        client = HallClient.for_starting(settings, embedded)
+    else:
+        client = HallClient.for_settings(settings)
     try:
-        client = HallClient.for_settings(settings, embedded)
         from screens.app import ClerkApp
 
         def ready() -> None:
+            if embedded is not None:
+                embedded.begin()  # the login screen is drawn: now the hall
             ms = round(logs.process_age_ms())
             log.info(
                 "started in %d ms",

@@ -13,6 +13,7 @@ from printing.barcode import code128_image
 from printing.documents import Document, number_of
 from printing.fonts import FontChoice, find_cjk_font
 from printing.layouts import layout as make_layout
+from printing.pdf_fonts import add_cjk_fonts, lend_fonts
 
 # fontTools' subsetter reports tables it drops (WenQuanYi's embedded bitmaps: "BDF NOT subset")
 # on stderr through logging's last-resort handler — over the TUI's screen. They are not errors.
@@ -68,6 +69,12 @@ def _pdf_class() -> type[Any]:
                 self.set_font(family, style, size)
             self.set_xy(x, y)
 
+        def set_font(self, family: Any = None, style: Any = "", size: float = 0) -> None:
+            # a CJK font without a bold file has no bold face: "bold" is the regular one
+            if family == "cjk" and "cjkB" not in self.fonts and isinstance(style, str):
+                style = style.replace("B", "")
+            super().set_font(family, style, size)
+
         def footer(self) -> None:
             with self.local_context():
                 self.set_y(-self.b_margin + 2)
@@ -122,14 +129,7 @@ def render_pdf(
     pdf.set_margins(margin, margin + 2, margin)
     # the footer is one line (two on A5) of 8 pt: room for it and no more
     pdf.set_auto_page_break(True, margin + 2)
-    pdf.add_font("cjk", "", str(choice.path), collection_font_number=choice.index)
-    bold = choice.bold_path or choice.path
-    pdf.add_font(
-        "cjk",
-        "B",
-        str(bold),
-        collection_font_number=choice.bold_index if choice.bold_path else choice.index,
-    )
+    add_cjk_fonts(pdf, choice, same_bold=False)
     number = number_of(doc)
     pdf.set_title(f"{lay.title} {number}")
     pdf.set_creator("clerk")
@@ -165,6 +165,7 @@ def render_pdf(
             if pdf.get_y() + need > pdf.page_break_trigger and not _page_top(pdf):
                 pdf.add_page()
         _draw(pdf, block, m)
+    lend_fonts(pdf)
     return bytes(pdf.output())
 
 
@@ -428,7 +429,9 @@ def _table(pdf: Any, block: L.Table, size: float, width: float) -> None:
         padding=(TABLE_VPAD, PAD),
         text_align="LEFT",
         wrapmode="CHAR",
-        headings_style=FontFace(emphasis="BOLD", fill_color=(235, 235, 235)),
+        headings_style=FontFace(
+            emphasis="BOLD" if "cjkB" in pdf.fonts else None, fill_color=(235, 235, 235)
+        ),
         first_row_as_headings=True,
         repeat_headings=1,
     ) as table:

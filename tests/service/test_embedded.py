@@ -9,7 +9,7 @@ import pytest
 
 from clerk import i18n
 from services import client as hc
-from services.embedded import HallStartError, start_embedded
+from services.embedded import HallStartError, HallStarting, start_embedded
 from services.hall.migrate import head_revision
 from tests.support.hall import FakeClock, RunningHall, hall_settings
 
@@ -169,3 +169,39 @@ async def test_concurrent_writers_keep_one_chain(
     assert set(letters) <= prefixes
     verdict = await hall_client.audit_verify()
     assert verdict.ok, verdict
+
+
+async def test_a_client_built_before_the_hall_is_up_waits_for_it(sqlite_store: str) -> None:
+    """The TUI draws the login screen first and starts the hall behind it: the client exists
+    before the socket does, and its first request waits for the hall instead of failing."""
+    settings = hall_settings(sqlite_store)
+    starting = HallStarting(settings)
+    client = hc.HallClient.for_starting(settings, starting)
+    assert client.starting and not starting.up
+    assert not starting.socket_path.exists()
+    starting.begin()
+    try:
+        health = await client.health()  # waits for the start, then asks
+        assert health.ok and starting.up and not client.starting
+        assert starting.socket_path.exists()
+    finally:
+        await client.aclose()
+        starting.stop()
+    assert not starting.socket_path.exists()
+
+
+async def test_a_hall_that_cannot_start_is_a_message_on_the_first_request() -> None:
+    settings = hall_settings("sqlite:////nonexistent/folder/hall.sqlite3")
+    starting = HallStarting(settings)
+    client = hc.HallClient.for_starting(settings, starting)
+    starting.begin()
+    try:
+        with pytest.raises(hc.HallUnreachable) as caught:
+            await client.login("clerk1", "whatever", 1)
+        assert caught.value.message.startswith("内置大厅服务的数据库不可用")
+        assert "Traceback" not in caught.value.message
+        with pytest.raises(hc.HallUnreachable):  # and again, not a hang
+            await client.health()
+    finally:
+        await client.aclose()
+        starting.stop()

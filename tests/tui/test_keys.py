@@ -525,3 +525,27 @@ async def test_supervisor_dialog_escape_is_a_named_binding() -> None:
         await pilot.press("ctrl+g")
         await pilot.pause()
         assert answers == [None]
+
+
+def test_letter_keys_are_shown_as_the_key_to_press() -> None:
+    """The footer said `W 登记无号` for the binding `w`, and Shift+W does nothing: a letter is
+    shown as it is bound; named keys and keys with modifiers keep their capitals."""
+    from screens.keymap import key_display
+
+    assert key_display("w") == "w"
+    assert key_display("W") == "W"
+    assert key_display("n") == "n"
+    assert key_display("ctrl+q") == "Ctrl+Q"
+    assert key_display("f1") == "F1"
+    assert key_display("escape") == "Esc"
+    assert key_display("shift+w") == "Shift+W"
+
+
+async def test_home_footer_shows_the_walk_in_key_lower_case(
+    hall: RunningHall, make_app: AppFactory
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await sign_in(pilot, "clerk1", hall.credentials["clerk1"])
+        keys = footer_keys(app)
+        assert keys.get("walk_in") == "w", keys
