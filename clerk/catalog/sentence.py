@@ -216,10 +216,10 @@ class SentenceIndex:
                 means.extend(words)
         chunks: list[list[str]] = [syllables]
         for filler in self._spelled_fillers:
-            cut: list[list[str]] = []
+            pieces: list[list[str]] = []
             for chunk in chunks:
-                cut.extend(_split(chunk, filler))
-            chunks = cut
+                pieces.extend(_split(chunk, filler))
+            chunks = pieces
         previous: list[str] = []
         cut = len(chunks) > 1
         for chunk in chunks:
