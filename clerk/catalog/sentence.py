@@ -115,10 +115,18 @@ class SentenceIndex:
             for term, weight in terms.items():
                 postings.setdefault(term, {})[doc] = weight
         self.postings = postings
+        # where a term is in a name, an alias, a theme or a result (not only in a material or a
+        # condition): those documents are the candidates a common term brings in
+        main = WEIGHTS.field_theme
+        self.primary = {t: {d: f for d, f in p.items() if f >= main} for t, p in postings.items()}
+        # a term every item's materials mention (申请人身份证明) still tells much when it is in
+        # a name: a document that holds it only in a minor field counts for a fraction
+        minor = WEIGHTS.sentence_minor_df
         n = max(1, self.size)
-        self.idf = {
-            t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in postings.items()
-        }
+        self.idf = {}
+        for t, p in postings.items():
+            df = len(self.primary[t]) + minor * (len(p) - len(self.primary[t]))
+            self.idf[t] = math.log(1 + (n - df + 0.5) / (df + 0.5))
         self.rare = max(48, self.size // 40)
         self._fillers = _alternation(lexicon.fillers)
         self._fillers_en = frozenset(lexicon.fillers_en)
@@ -240,27 +248,35 @@ class SentenceIndex:
             return []
         idf = self.idf
         total = sum(idf[t] * w for t, w in known)
-        known.sort(key=lambda tw: len(self.postings[tw[0]]))
-        acc: dict[int, float] = {}
-        name_hits: dict[int, int] = {}
-        hit_terms: dict[int, list[str]] = {}
+        known.sort(key=lambda tw: -idf[tw[0]])
+        # candidates: the documents of the rarest terms first (all of a short posting, else
+        # those holding the term in a main field, in preference order), up to a cap
+        rare, cap = self.rare, WEIGHTS.sentence_candidates
+        candidates: dict[int, None] = {}
+        for term, _ in known:
+            posting = self.postings[term]
+            if len(posting) > rare:
+                posting = self.primary[term]
+            for k, doc in enumerate(posting):
+                if k >= rare:
+                    break
+                if doc not in candidates and (allowed >> doc) & 1:
+                    candidates[doc] = None
+            if len(candidates) >= cap:
+                break
+        acc: dict[int, float] = dict.fromkeys(candidates, 0.0)
+        name_hits: dict[int, int] = dict.fromkeys(candidates, 0)
+        hit_terms: dict[int, list[str]] = {d: [] for d in candidates}
         name_weight = WEIGHTS.field_name
-        for n, (term, weight) in enumerate(known):
+        for term, weight in known:
             posting = self.postings[term]
             gain = idf[term] * weight
-            if n == 0 or len(posting) <= self.rare:
-                pairs: Iterable[tuple[int, float]] = posting.items()
-                if len(posting) > self.rare:  # only common terms: the first, in preference order
-                    pairs = list(pairs)[: self.rare]
+            pairs: Iterable[tuple[int, float]]
+            if len(posting) < len(acc):
+                pairs = [(d, f) for d, f in posting.items() if d in acc]
             else:
                 pairs = [(d, posting[d]) for d in acc if d in posting]
             for doc, field in pairs:
-                if doc not in acc:
-                    if not (allowed >> doc) & 1:
-                        continue
-                    acc[doc] = 0.0
-                    name_hits[doc] = 0
-                    hit_terms[doc] = []
                 acc[doc] += gain * field
                 if field >= name_weight:
                     name_hits[doc] += 1
