@@ -44,6 +44,7 @@ import unicodedata
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -144,6 +145,12 @@ class Hit:
     def guide(self) -> str:
         """The first question the intake asks for this hit (智能导引), or "" when it asks none."""
         return self.doc.questions[0] if self.doc.questions else ""
+
+    @property
+    def guided(self) -> bool:
+        """Found from what the applicant said (a sentence) and has questions to ask: the intake
+        opens on the first question (业态 → 场景 → 情形) rather than on the ID field."""
+        return self.field == WORDS and bool(self.doc.questions)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -845,15 +852,15 @@ class SearchIndex:
             if len(core) >= 2:
                 stages.append((True, _shifted(lambda m, r: self._subsequence(core, m, r), shift)))
             rest = core
-        terms, sentence = self._words.terms(text)
+        said = cache(lambda: self._words.terms(text))  # read only when a guessing stage runs
         stages.append((True, lambda m, r: self._context(rest, m, r)))
-        if sentence:  # what the applicant said, read as words, before guessing at typos
-            stages.append((True, lambda m, r: self._sentence(terms, True, m, r)))
+        # what the applicant said, read as words: before guessing at typos when it reads as a
+        # sentence, after them when it does not
+        stages.append((True, lambda m, r: self._sentence(said, True, m, r)))
         if len(rest) >= 2:
             stages.append((True, lambda m, r: self._homophone(rest, m, r)))
             stages.append((True, lambda m, r: self._overlap(rest, m, r)))
-        if not sentence:
-            stages.append((True, lambda m, r: self._sentence(terms, False, m, r)))
+        stages.append((True, lambda m, r: self._sentence(said, False, m, r)))
         return stages
 
     def _ascii_stages(self, text: str) -> list[_Stage]:
@@ -867,28 +874,32 @@ class SearchIndex:
             stages.append((False, lambda m, r: self._pinyin_mixed(compact, m, r)))
             stages.append((True, lambda m, r: self._code_prefix_letters(compact, m, r)))
             stages.append((True, lambda m, r: self._dept_pinyin(compact, m, r)))
-        terms, sentence = self._words.terms(text)
-        if sentence:
-            stages.append((True, lambda m, r: self._sentence(terms, True, m, r)))
+        said = cache(lambda: self._words.terms(text))
+        stages.append((True, lambda m, r: self._sentence(said, True, m, r)))
         stages.append((True, lambda m, r: self._fuzzy_ascii(text, compact, m, r)))
-        if not sentence:
-            stages.append((True, lambda m, r: self._sentence(terms, False, m, r)))
+        stages.append((True, lambda m, r: self._sentence(said, False, m, r)))
         return stages
 
     # ------------------------------------------------------------------ sentences
 
     def _sentence(
-        self, terms: dict[str, float], sentence: bool, mask: int, results: _Results
+        self,
+        said: Callable[[], tuple[dict[str, float], bool]],
+        early: bool,
+        mask: int,
+        results: _Results,
     ) -> None:
         """The query read as words (clerk/catalog/sentence.py): documents that cover most of
         it, below every stage that matched a text as typed — and, when the query does not read
         as a sentence (no filler, no synonym: most likely a mistyped name), below the typo
         stages too."""
-        if not terms:
+        terms, sentence = said()
+        if not terms or sentence != early:
             return
         w = WEIGHTS
         base = w.sentence_base if sentence else w.sentence_base_word
-        for match in self._words.match(terms, mask & ~results.taken(), results.limit + 5):
+        allowed = mask & ~results.taken()
+        for match in self._words.match(terms, allowed, self._all, results.limit + 5):
             if match.score < w.sentence_min_cover:
                 break
             name = self._names[match.doc]

@@ -24,6 +24,7 @@ postings, not of all of them.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -115,43 +116,49 @@ class SentenceIndex:
             for term, weight in terms.items():
                 postings.setdefault(term, {})[doc] = weight
         self.postings = postings
+        self.rare = max(48, self.size // 40)
         # where a term is in a name, an alias, a theme or a result (not only in a material or a
         # condition): those documents are the candidates a common term brings in
         main = WEIGHTS.field_theme
-        self.primary = {t: {d: f for d, f in p.items() if f >= main} for t, p in postings.items()}
+        primary = {t: {d: f for d, f in p.items() if f >= main} for t, p in postings.items()}
         # a term every item's materials mention (申请人身份证明) still tells much when it is in
         # a name: a document that holds it only in a minor field counts for a fraction
         minor = WEIGHTS.sentence_minor_df
         n = max(1, self.size)
         self.idf = {}
         for t, p in postings.items():
-            df = len(self.primary[t]) + minor * (len(p) - len(self.primary[t]))
+            df = len(primary[t]) + minor * (len(p) - len(primary[t]))
             self.idf[t] = math.log(1 + (n - df + 0.5) / (df + 0.5))
-        self.rare = max(48, self.size // 40)
+        # each term's first documents in preference order, where candidates come from: all of a
+        # short posting, else those holding the term in a main field
+        self.heads = {
+            t: tuple(p if len(p) <= self.rare else primary[t])[: self.rare]
+            for t, p in postings.items()
+        }
         self._fillers = _alternation(lexicon.fillers)
         self._fillers_en = frozenset(lexicon.fillers_en)
         means: dict[str, tuple[str, ...]] = {}
-        spelled_means: dict[tuple[str, ...], tuple[str, ...]] = {}
+        spelled_means: dict[str, tuple[str, ...]] = {}
         for entry in lexicon.synonyms:
             for say in entry.say:
                 key = " ".join(_WORD.findall(say.lower())) if say.isascii() else say
                 means[key] = means.get(key, ()) + entry.means
                 if not say.isascii():
-                    syllables = tuple(s for _, _, s in py.tokens(say, table))
+                    syllables = [s for _, _, s in py.tokens(say, table)]
                     if len(syllables) >= 2:
-                        spelled_means[syllables] = spelled_means.get(syllables, ()) + entry.means
+                        key = " ".join(syllables)
+                        spelled_means[key] = spelled_means.get(key, ()) + entry.means
         self._means = means
         self._says = _alternation(k for k in means if not k.isascii())
         self._says_en = _alternation(k for k in means if k.isascii())
         self._spelled_means = spelled_means
-        self._spelled_fillers = sorted(
-            {tuple(s for _, _, s in py.tokens(f, table)) for f in lexicon.fillers if len(f) >= 2},
-            key=len,
-            reverse=True,
+        self._spelled_says = _spoken(spelled_means)
+        self._spelled_fillers = _spoken(
+            " ".join(s for _, _, s in py.tokens(f, table)) for f in lexicon.fillers if len(f) >= 2
         )
-        self._syllables = frozenset(
-            s for t in postings if " " in t for s in t.split(" ")
-        ) | frozenset(s for k in spelled_means for s in k)
+        self._syllables = frozenset(s for t in postings if " " in t for s in t.split(" ")) | {
+            s for k in spelled_means for s in k.split(" ")
+        }
 
     @staticmethod
     def _text_terms(text: str) -> set[str]:
@@ -218,96 +225,90 @@ class SentenceIndex:
                 i += 1
         if len(syllables) < 2:
             return [], False
+        spoken = " ".join(syllables)
         means: list[str] = []
-        for key, words in self._spelled_means.items():
-            if _find(syllables, key) >= 0:
-                means.extend(words)
-        chunks: list[list[str]] = [syllables]
-        for filler in self._spelled_fillers:
-            pieces: list[list[str]] = []
-            for chunk in chunks:
-                pieces.extend(_split(chunk, filler))
-            chunks = pieces
+        if self._spelled_says is not None:
+            for m in self._spelled_says.finditer(spoken):
+                means.extend(self._spelled_means[m[0]])
+        pieces = self._spelled_fillers.split(spoken) if self._spelled_fillers else [spoken]
+        chunks = [piece.split() for piece in pieces]
+        chunks = [chunk for chunk in chunks if chunk]
         previous: list[str] = []
-        cut = len(chunks) > 1
+        cut = len(pieces) > 1
         for chunk in chunks:
-            if previous and chunk:
+            if previous:
                 _put(out, f"{previous[-1]} {chunk[0]}", WEIGHTS.sentence_skip_pair)
             for a, b in pairwise(chunk):
                 _put(out, f"{a} {b}", 1.0)
-            if chunk:
-                previous = chunk
+            previous = chunk
         return means, cut
 
     # ------------------------------------------------------------------ scoring
 
-    def match(self, terms: dict[str, float], allowed: int, limit: int) -> list[Match]:
-        """The best `limit` documents among `allowed` (a bitset), best first."""
-        known = [(t, w) for t, w in terms.items() if t in self.postings]
+    def match(
+        self, terms: dict[str, float], allowed: int, everything: int, limit: int
+    ) -> list[Match]:
+        """The best `limit` documents among `allowed` (a bitset; `everything` is all of them),
+        best first."""
+        postings = self.postings
+        known = [(t, w) for t, w in terms.items() if t in postings]
         if not known:
             return []
         idf = self.idf
         total = sum(idf[t] * w for t, w in known)
         known.sort(key=lambda tw: -idf[tw[0]])
-        # candidates: the documents of the rarest terms first (all of a short posting, else
-        # those holding the term in a main field, in preference order), up to a cap
-        rare, cap = self.rare, WEIGHTS.sentence_candidates
-        candidates: dict[int, None] = {}
+        left_out = everything & ~allowed
+        blocked: set[int] | None = None
+        if left_out.bit_count() <= 64:  # a few already-found documents: a set beats bit tests
+            blocked = set()
+            while left_out:
+                low = left_out & -left_out
+                blocked.add(low.bit_length() - 1)
+                left_out ^= low
+        # candidates: the first documents of the rarest terms (in preference order), up to a cap
+        cap = WEIGHTS.sentence_candidates
+        acc: dict[int, float] = {}
         for term, _ in known:
-            posting = self.postings[term]
-            if len(posting) > rare:
-                posting = self.primary[term]
-            for k, doc in enumerate(posting):
-                if k >= rare:
-                    break
-                if doc not in candidates and (allowed >> doc) & 1:
-                    candidates[doc] = None
-            if len(candidates) >= cap:
+            for doc in self.heads[term]:
+                if doc in acc:
+                    continue
+                if (doc in blocked) if blocked is not None else not (allowed >> doc) & 1:
+                    continue
+                acc[doc] = 0.0
+            if len(acc) >= cap:
                 break
-        acc: dict[int, float] = dict.fromkeys(candidates, 0.0)
-        name_hits: dict[int, int] = dict.fromkeys(candidates, 0)
-        hit_terms: dict[int, list[str]] = {d: [] for d in candidates}
+        if not acc:
+            return []
+        names: dict[int, int] = dict.fromkeys(acc, 0)
         name_weight = WEIGHTS.field_name
         for term, weight in known:
-            posting = self.postings[term]
+            posting = postings[term]
             gain = idf[term] * weight
-            pairs: Iterable[tuple[int, float]]
             if len(posting) < len(acc):
-                pairs = [(d, f) for d, f in posting.items() if d in acc]
+                for doc, field in posting.items():
+                    if doc in acc:
+                        acc[doc] += gain * field
+                        if field >= name_weight:
+                            names[doc] += 1
             else:
-                pairs = [(d, posting[d]) for d in acc if d in posting]
-            for doc, field in pairs:
-                acc[doc] += gain * field
-                if field >= name_weight:
-                    name_hits[doc] += 1
-                hit_terms[doc].append(term)
+                for doc in acc:
+                    field = posting.get(doc, 0.0)
+                    if field:
+                        acc[doc] += gain * field
+                        if field >= name_weight:
+                            names[doc] += 1
         share = WEIGHTS.sentence_name_share
-        scored = [
-            (
-                (1 - share) * acc[d] / total + share * min(1.0, name_hits[d] / self.name_terms[d]),
-                d,
-            )
-            for d in acc
-        ]
-        scored.sort(key=lambda sd: (-sd[0], sd[1]))
-        return [Match(d, s, tuple(hit_terms[d])) for s, d in scored[:limit]]
+        cover, whole = (1 - share) / total, self.name_terms
+        best = heapq.nsmallest(
+            limit,
+            ((-(cover * a + share * min(1.0, names[d] / whole[d])), d) for d, a in acc.items()),
+        )
+        return [Match(d, -s, tuple(t for t, _ in known if d in postings[t])) for s, d in best]
 
 
-def _find(seq: Sequence[str], key: Sequence[str]) -> int:
-    n = len(key)
-    for i in range(len(seq) - n + 1):
-        if tuple(seq[i : i + n]) == tuple(key):
-            return i
-    return -1
-
-
-def _split(chunk: list[str], filler: tuple[str, ...]) -> list[list[str]]:
-    out: list[list[str]] = []
-    rest = chunk
-    while True:
-        at = _find(rest, filler)
-        if at < 0:
-            out.append(rest)
-            return out
-        out.append(rest[:at])
-        rest = rest[at + len(filler) :]
+def _spoken(phrases: Iterable[str]) -> re.Pattern[str] | None:
+    """Spelled phrases ("wo yao") as whole syllables in a spaced syllable string."""
+    ordered = sorted({p for p in phrases if " " in p}, key=lambda p: (-len(p), p))
+    if not ordered:
+        return None
+    return re.compile("(?<![^ ])(?:" + "|".join(re.escape(p) for p in ordered) + ")(?![^ ])")

@@ -26,7 +26,7 @@ class Weights:
     sentence_span: float = 13.5  # so the best stays below theme context (48) and `strong`
     sentence_base_word: float = 20.0  # the same for a query that does not read as a sentence
     sentence_minor_df: float = 0.15  # a term only in a minor field counts this much in its IDF
-    sentence_candidates: int = 160  # documents scored at most (the rarest terms' first)
+    sentence_candidates: int = 100  # documents scored at most (the rarest terms' first)
     sentence_length: int = 7  # a run of this many characters reads as a sentence
     sentence_words: int = 3  # so do this many English or pinyin words
     sentence_min_cover: float = 0.25  # hits covering less of the query are left out
