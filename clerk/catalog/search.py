@@ -39,6 +39,7 @@ import os
 import pickle
 import re
 import tempfile
+import threading
 import time
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -738,24 +739,61 @@ class SearchIndex:
             syllables = [s for _, _, s in py.tokens(normalize(short), table)]
             self._dept_spelling[short] = ("".join(syllables), "".join(s[0] for s in syllables))
         self._core_fillers = _fillers_pattern(lexicon.fillers)
-        self._words = words.SentenceIndex(
+        self._lexicon = lexicon
+        self._words: words.SentenceIndex | None = None  # built on first use: see words()
+        self._words_lock = threading.Lock()
+        self.stats = IndexStats(size, (time.perf_counter() - started) * 1000, table.converted)
+        self.words_ms = 0.0  # the sentence index's build, once it is built
+
+    # ------------------------------------------------------------------ the sentence index
+
+    def word_index(self) -> words.SentenceIndex:
+        """The sentence stage's index, built on first use (and never cached on disk): loading
+        the catalog and opening the intake do not pay for it. `prepare()` builds it ahead, on
+        a worker thread."""
+        built = self._words
+        if built is not None:
+            return built
+        with self._words_lock:
+            if self._words is None:
+                started = time.perf_counter()
+                with _gc_paused():
+                    self._words = self._build_words()
+                self.words_ms = (time.perf_counter() - started) * 1000
+                log.debug("sentence index: %.1f ms", self.words_ms)
+            return self._words
+
+    def prepare(self) -> None:
+        """Build what the first query would otherwise build (the sentence index)."""
+        self.word_index()
+
+    def _build_words(self) -> words.SentenceIndex:
+        name_w, alias_w = WEIGHTS.field_name, WEIGHTS.field_alias
+        return words.SentenceIndex(
             [_sentence_texts(d, self._names[i], self._aliases[i]) for i, d in enumerate(self.docs)],
             [
                 [
                     (
                         self._py_entries[e].syllables,
-                        WEIGHTS.field_name
-                        if self._py_entries[e].source < 0
-                        else WEIGHTS.field_alias,
+                        name_w if self._py_entries[e].source < 0 else alias_w,
                     )
                     for e in self._py.entries(d)
                 ]
-                for d in range(size)
+                for d in range(self._size)
             ],
-            lexicon,
-            table,
+            self._lexicon,
+            py.PinyinTable(None),
         )
-        self.stats = IndexStats(size, (time.perf_counter() - started) * 1000, table.converted)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_words"] = None  # rebuilt on first use: cheaper than unpickling it
+        del state["_words_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._words_lock = threading.Lock()
 
     def _groups(self) -> tuple[_Group, ...]:
         return (
@@ -852,7 +890,7 @@ class SearchIndex:
             if len(core) >= 2:
                 stages.append((True, _shifted(lambda m, r: self._subsequence(core, m, r), shift)))
             rest = core
-        said = cache(lambda: self._words.terms(text))  # read only when a guessing stage runs
+        said = cache(lambda: self.word_index().terms(text))  # read only when a guessing stage runs
         stages.append((True, lambda m, r: self._context(rest, m, r)))
         # what the applicant said, read as words: before guessing at typos when it reads as a
         # sentence, after them when it does not
@@ -874,7 +912,7 @@ class SearchIndex:
             stages.append((False, lambda m, r: self._pinyin_mixed(compact, m, r)))
             stages.append((True, lambda m, r: self._code_prefix_letters(compact, m, r)))
             stages.append((True, lambda m, r: self._dept_pinyin(compact, m, r)))
-        said = cache(lambda: self._words.terms(text))
+        said = cache(lambda: self.word_index().terms(text))
         stages.append((True, lambda m, r: self._sentence(said, True, m, r)))
         stages.append((True, lambda m, r: self._fuzzy_ascii(text, compact, m, r)))
         stages.append((True, lambda m, r: self._sentence(said, False, m, r)))
@@ -899,7 +937,7 @@ class SearchIndex:
         w = WEIGHTS
         base = w.sentence_base if sentence else w.sentence_base_word
         allowed = mask & ~results.taken()
-        for match in self._words.match(terms, allowed, self._all, results.limit + 5):
+        for match in self.word_index().match(terms, allowed, self._all, results.limit + 5):
             if match.score < w.sentence_min_cover:
                 break
             name = self._names[match.doc]
