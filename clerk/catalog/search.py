@@ -45,7 +45,6 @@ import unicodedata
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -890,7 +889,7 @@ class SearchIndex:
             if len(core) >= 2:
                 stages.append((True, _shifted(lambda m, r: self._subsequence(core, m, r), shift)))
             rest = core
-        said = cache(lambda: self.word_index().terms(text))  # read only when a guessing stage runs
+        said = self._reader(text)  # read only when a guessing stage runs
         stages.append((True, lambda m, r: self._context(rest, m, r)))
         # what the applicant said, read as words: before guessing at typos when it reads as a
         # sentence, after them when it does not
@@ -912,13 +911,24 @@ class SearchIndex:
             stages.append((False, lambda m, r: self._pinyin_mixed(compact, m, r)))
             stages.append((True, lambda m, r: self._code_prefix_letters(compact, m, r)))
             stages.append((True, lambda m, r: self._dept_pinyin(compact, m, r)))
-        said = cache(lambda: self.word_index().terms(text))
+        said = self._reader(text)
         stages.append((True, lambda m, r: self._sentence(said, True, m, r)))
         stages.append((True, lambda m, r: self._fuzzy_ascii(text, compact, m, r)))
         stages.append((True, lambda m, r: self._sentence(said, False, m, r)))
         return stages
 
     # ------------------------------------------------------------------ sentences
+
+    def _reader(self, text: str) -> Callable[[], tuple[dict[str, float], bool]]:
+        """The query read as words, once, on first call (most queries never need it)."""
+        memo: list[tuple[dict[str, float], bool]] = []
+
+        def read() -> tuple[dict[str, float], bool]:
+            if not memo:
+                memo.append(self.word_index().terms(text))
+            return memo[0]
+
+        return read
 
     def _sentence(
         self,
