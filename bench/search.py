@@ -6,7 +6,8 @@ Builds a synthetic catalog of realistic Chinese item names (combined from real d
 object and action vocabularies, with aliases, English names and codes) plus the real demo
 catalog, runs the same mixed queries (full names, partial names, codes, code prefixes, full
 pinyin, initials, aliases, pinyin with one-letter typos, English words, colloquial phrases such as
-我想…要带什么) through both engines in this one process — one unmeasured warm-up pass, then one
+我想…要带什么, and whole sentences applicants say — tests/catalog/search_sentences.csv: 老公去世了要领
+抚恤金, how do I register a birth, kai naichadian) through both engines in this one process — one unmeasured warm-up pass, then one
 measured pass, each query timed once — and prints p50/p99 per query kind and the ratio. Then it times loading + indexing the demo catalog in fresh subprocesses
 (warm pinyin cache, and cold without one) against the 150 ms target.
 
@@ -21,6 +22,7 @@ for queries shorter than three characters (trigrams cannot match them).
 from __future__ import annotations
 
 import argparse
+import csv
 import os
 import random
 import sqlite3
@@ -399,15 +401,28 @@ def synthetic_docs(count: int, seed: int = 7) -> list[SearchDoc]:
     return docs
 
 
+SENTENCES = ROOT / "tests" / "catalog" / "search_sentences.csv"
+
+
+def sentences() -> list[str]:
+    """What applicants say (the labelled set), in a fixed order."""
+    with SENTENCES.open(encoding="utf-8", newline="") as handle:
+        return [row["query"] for row in csv.DictReader(handle)]
+
+
 def make_queries(
     docs: list[SearchDoc], count: int, seed: int, table: py.PinyinTable
 ) -> list[tuple[str, str]]:
     rng = random.Random(seed)
     kinds = [*KINDS]
+    said = sentences()
     out: list[tuple[str, str]] = []
     while len(out) < count:
         doc = rng.choice(docs)
         kind = kinds[len(out) % len(kinds)]
+        if kind == "sentence":
+            out.append((kind, rng.choice(said)))
+            continue
         toks = [s for _, _, s in py.tokens(doc.name, table)]
         if kind == "english" and not doc.name_en:
             continue
@@ -454,6 +469,7 @@ KINDS = (
     "typo",
     "english",
     "colloquial",
+    "sentence",
 )
 
 # What applicants say around the item: 我想办个体户要带什么 (the fillers the search strips).
@@ -533,9 +549,16 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
+#: The clock queries are timed with: wall time by default; `--clock cpu` takes the thread's own
+#: CPU time, which on a machine shared with other work leaves out the time the thread waited to
+#: be scheduled (the engines run in this one thread, SQLite included, so the ratio stays fair).
+CLOCKS = {"wall": time.perf_counter, "cpu": time.thread_time}
+CLOCK = CLOCKS["wall"]
+
+
 def timed(run: Callable[[str], object], queries: list[tuple[str, str]]) -> list[float]:
     out = []
-    clock = time.perf_counter
+    clock = CLOCK
     for _, q in queries:
         t0 = clock()
         run(q)
@@ -549,7 +572,7 @@ def timed_interleaved(
     """Each query through every engine in turn (rotating who goes first), timed once."""
     out: dict[str, list[float]] = {name: [] for name in engines}
     order = list(engines.items())
-    clock = time.perf_counter
+    clock = CLOCK
     for i, (_, q) in enumerate(queries):
         shift = i % len(order)
         for name, run in order[shift:] + order[:shift]:
@@ -642,7 +665,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-load", action="store_true", help="skip the load+index subprocess timing"
     )
-    parser.add_argument("--p99-target-ms", type=float, default=2.0)
+    parser.add_argument("--p99-target-ms", type=float, default=1.0)
+    parser.add_argument(
+        "--slow-p99-target-ms",
+        type=float,
+        default=1.5,
+        help="p99 target for the typo and sentence kinds",
+    )
     parser.add_argument(
         "--min-speedup",
         type=float,
@@ -652,7 +681,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--load-target-ms", type=float, default=150.0)
     parser.add_argument("--load-runs", type=int, default=5)
+    parser.add_argument("--clock", choices=sorted(CLOCKS), default="wall")
     args = parser.parse_args(argv)
+    global CLOCK
+    CLOCK = CLOCKS[args.clock]
 
     table = py.PinyinTable(None)
     docs = synthetic_docs(args.items, args.seed)
@@ -688,8 +720,9 @@ def main(argv: list[str] | None = None) -> int:
     times = timed_interleaved(engines, queries)
     ours, base, loose = times["ours"], times["fts5"], times["fts5-unranked"]
 
+    print(f"\nclock: {args.clock}")
     print(
-        "\nms per query (one measured pass after an unmeasured warm-up; engines interleaved per "
+        "ms per query (one measured pass after an unmeasured warm-up; engines interleaved per "
         "query). fts5 = FTS5 trigram ORDER BY rank / LIKE ORDER BY length; unranked = first ten "
         "found"
     )
@@ -717,6 +750,10 @@ def main(argv: list[str] | None = None) -> int:
     p99_ok = p99 <= args.p99_target_ms
     if not p99_ok:
         over.append(f"p99 {p99:.3f} ms > {args.p99_target_ms:g} ms")
+    for kind in ("typo", "sentence"):
+        got = [ours[i] for i, (k, _) in enumerate(queries) if k == kind]
+        if got and percentile(got, 99) > args.slow_p99_target_ms:
+            over.append(f"{kind} p99 {percentile(got, 99):.3f} ms > {args.slow_p99_target_ms:g} ms")
     speedup = min(b50 / p50, b99 / p99)
     faster = args.min_speedup <= 0 or speedup > args.min_speedup
     if not faster:

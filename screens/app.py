@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import PurePath
@@ -53,7 +54,10 @@ def _load_catalog() -> tuple[Catalog, SearchIndex]:
     from clerk.catalog.search import build_index
 
     catalog = load_active_catalog()
-    return catalog, build_index(catalog)
+    index = build_index(catalog)
+    # the sentence index is built on first use; build it now, beside the screen that opens
+    threading.Thread(target=index.prepare, name="search-words", daemon=True).start()
+    return catalog, index
 
 
 class ClerkApp(App[None]):

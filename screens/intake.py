@@ -442,7 +442,10 @@ class IntakeScreen(Screen[VisitRecord | None]):
         else:
             self.notify(_t("items.already", code=event.code), markup=False)
             search.set_query("")
-        self._advance()
+        if event.hit.guided:  # found from what the applicant said: ask the questions first
+            self.action_focus_situations()
+        else:
+            self._advance()
 
     @on(ApplicantForm.Changed)
     async def _applicant_changed(self, event: ApplicantForm.Changed) -> None:

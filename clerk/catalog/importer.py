@@ -23,6 +23,7 @@ from typing import Any
 from clerk import i18n
 from clerk.catalog.errors import Issue
 from clerk.catalog.exporter import dumps
+from clerk.catalog.lexicon import FILE as LEXICON_FILE
 from clerk.catalog.loader import (
     SourceFile,
     Validation,
@@ -604,9 +605,12 @@ def import_file(path: Path | str, target: Path | None = None) -> ImportReport:
     report.themes = len(catalog.themes)
     report.version = catalog.version
     existing = read_directory(root) if root.is_dir() else []
-    if existing and content_hash(existing) == content_hash(converted.files):
+    files = list(converted.files)
+    # the hall's own search lexicon is not part of an item export: keep it across imports
+    files.extend(f for f in existing if f.name == LEXICON_FILE)
+    if existing and content_hash(existing) == content_hash(files):
         return report
-    _write_atomically(root, converted.files)
+    _write_atomically(root, files)
     report.changed = report.written = True
     return report
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from clerk import paths
+from clerk.catalog import lexicon
 from clerk.catalog.errors import CatalogError, Issue
 from clerk.catalog.model import (
     AnyOf,
@@ -145,7 +146,8 @@ class Validation:
 
 
 def read_directory(root: Path) -> list[SourceFile]:
-    """The catalog files under `root` in a stable order: catalog.json, items/*, themes/*."""
+    """The catalog files under `root` in a stable order: catalog.json, items/*, themes/*, and
+    the search lexicon (lexicon.json) when there is one."""
     files: list[SourceFile] = []
     info = root / "catalog.json"
     if info.is_file():
@@ -155,6 +157,9 @@ def read_directory(root: Path) -> list[SourceFile]:
         if folder.is_dir():
             for path in sorted(folder.glob("*.json")):
                 files.append(SourceFile(f"{sub}/{path.name}", path.read_bytes()))
+    words = root / lexicon.FILE
+    if words.is_file():
+        files.append(SourceFile(lexicon.FILE, words.read_bytes()))
     return files
 
 
@@ -865,6 +870,11 @@ def build_catalog(files: list[SourceFile], source: str = "") -> Validation:
         themes.append(theme)
 
     _check_question_types(builder, items.values(), themes)
+    words = None
+    for name, doc in docs:
+        if name == lexicon.FILE:
+            builder.file, builder.code = name, ""
+            words = lexicon.parse(doc, builder.error)
     result = Validation(errors=builder.errors, warnings=builder.warnings)
     if not result.errors:
         result.catalog = Catalog(
@@ -874,6 +884,7 @@ def build_catalog(files: list[SourceFile], source: str = "") -> Validation:
             themes=tuple(themes),
             content_hash=content_hash(files),
             source=source,
+            lexicon=words,
         )
     return result
 
@@ -981,6 +992,7 @@ def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
         root / "catalog.json",
         *sorted(root.glob("items/*.json")),
         *sorted(root.glob("themes/*.json")),
+        root / lexicon.FILE,
     ]:
         try:
             stat = path.stat()

@@ -39,6 +39,7 @@ import os
 import pickle
 import re
 import tempfile
+import threading
 import time
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -47,7 +48,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from clerk.catalog import lexicon as lex
 from clerk.catalog import pinyin as py
+from clerk.catalog import sentence as words
+from clerk.catalog.weights import WEIGHTS
 
 if TYPE_CHECKING:
     from clerk.catalog.model import Catalog
@@ -66,17 +70,18 @@ ENGLISH = "english"
 THEME = "theme"
 DEPARTMENT = "department"
 FUZZY = "fuzzy"
+WORDS = "words"  # the words of a sentence (clerk/catalog/sentence.py)
 
 Span = tuple[int, int]
 
 #: Hits scoring at least this are real matches; the typo-tolerant stages run only without one.
-STRONG = 50.0
-#: With this many real matches the guessing stages (homophones, character overlap, typos,
-#: department and theme context) are skipped.
-ENOUGH_STRONG = 3
+STRONG = WEIGHTS.strong
+#: With this many real matches the guessing stages (sentence words, homophones, character
+#: overlap, typos, department and theme context) are skipped.
+ENOUGH_STRONG = WEIGHTS.enough_strong
 #: A hit this good (a code, a whole name or the start of one) means the clerk typed what they
 #: meant; no guessing stages then either.
-EXACT = 90.0
+EXACT = WEIGHTS.exact
 
 _Stage = tuple[bool, "Callable[[int, _Results], None]"]
 
@@ -98,6 +103,14 @@ class SearchDoc:
     handling: str = ""  # 即办件 / 承诺件
     promised_value: int | None = None
     promised_unit: str = ""
+    # what the sentence stage also reads (an item's result, conditions and materials; a
+    # theme's description)
+    result: str = ""
+    conditions: tuple[str, ...] = ()
+    materials: tuple[str, ...] = ()
+    description: str = ""
+    questions: tuple[str, ...] = ()
+    """The situation questions in asking order (a theme's shared ones): the intake's guide."""
 
 
 @dataclass(slots=True, eq=False)
@@ -128,6 +141,17 @@ class Hit:
     def department(self) -> str:
         return self.doc.department
 
+    @property
+    def guide(self) -> str:
+        """The first question the intake asks for this hit (智能导引), or "" when it asks none."""
+        return self.doc.questions[0] if self.doc.questions else ""
+
+    @property
+    def guided(self) -> bool:
+        """Found from what the applicant said (a sentence) and has questions to ask: the intake
+        opens on the first question (业态 → 场景 → 情形) rather than on the ID field."""
+        return self.field == WORDS and bool(self.doc.questions)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "code": self.doc.code,
@@ -140,6 +164,7 @@ class Hit:
             "matched_text": self.matched_text,
             "text_spans": [list(s) for s in self.text_spans],
             "handling": self.doc.handling,
+            "guide": self.guide or None,
             "promised": (
                 None
                 if self.doc.promised_value is None
@@ -176,22 +201,10 @@ def normalize(text: str) -> str:
 _ACCENTED = re.compile("[\u00c0-\u024f]")
 
 
-#: What people say around an item's name: "要带什么", "怎么办", "去哪办"… (longest first).
-FILLERS = (
-    "需要带什么材料", "需要什么材料", "要带什么材料", "要准备什么", "要什么材料", "要什么手续",
-    "需要带什么", "要带哪些", "要带什么", "要办什么", "要什么证", "怎么办理", "在哪里办",
-    "去哪里办", "办理流程", "需要什么", "怎么申请", "怎么弄", "怎么办", "在哪办", "去哪办",
-    "哪里办", "流程", "手续", "材料", "怎么", "什么", "如何", "请问", "我想", "想要", "需要",
-    "吗", "呢",
-)  # fmt: skip
-
-
-def strip_fillers(text: str) -> str:
-    """The query without the question around it: 领失业金要带什么 → 领失业金."""
-    for filler in FILLERS:
-        if filler in text:
-            text = text.replace(filler, "")
-    return text
+def strip_fillers(text: str, fillers: re.Pattern[str] | None) -> str:
+    """The query without the question around it: 领失业金要带什么 → 领失业金 (the fillers are
+    the catalog lexicon's, longest first)."""
+    return text if fillers is None else fillers.sub("", text)
 
 
 def _has_han(text: str) -> bool:
@@ -598,11 +611,20 @@ class IndexStats:
 class SearchIndex:
     """Build once with `SearchIndex(docs)`; `search()` is thread-safe (the index is read-only)."""
 
-    def __init__(self, docs: Iterable[SearchDoc], *, pinyin_table: py.PinyinTable | None = None):
+    def __init__(
+        self,
+        docs: Iterable[SearchDoc],
+        *,
+        pinyin_table: py.PinyinTable | None = None,
+        lexicon: lex.Lexicon | None = None,
+    ):
+        """`lexicon`: the catalog's search lexicon (default: the packaged one)."""
         with _gc_paused():
-            self._build(docs, pinyin_table)
+            self._build(docs, pinyin_table, lexicon or lex.packaged())
 
-    def _build(self, docs: Iterable[SearchDoc], pinyin_table: py.PinyinTable | None) -> None:
+    def _build(
+        self, docs: Iterable[SearchDoc], pinyin_table: py.PinyinTable | None, lexicon: lex.Lexicon
+    ) -> None:
         started = time.perf_counter()
         table = pinyin_table if pinyin_table is not None else py.PinyinTable(None)
         ordered = sorted(docs, key=lambda d: (len(d.name), d.kind != "item", d.code))
@@ -715,7 +737,62 @@ class SearchIndex:
         for short in {d.department_short for d in self.docs if d.department_short}:
             syllables = [s for _, _, s in py.tokens(normalize(short), table)]
             self._dept_spelling[short] = ("".join(syllables), "".join(s[0] for s in syllables))
+        self._core_fillers = _fillers_pattern(lexicon.fillers)
+        self._lexicon = lexicon
+        self._words: words.SentenceIndex | None = None  # built on first use: see words()
+        self._words_lock = threading.Lock()
         self.stats = IndexStats(size, (time.perf_counter() - started) * 1000, table.converted)
+        self.words_ms = 0.0  # the sentence index's build, once it is built
+
+    # ------------------------------------------------------------------ the sentence index
+
+    def word_index(self) -> words.SentenceIndex:
+        """The sentence stage's index, built on first use (and never cached on disk): loading
+        the catalog and opening the intake do not pay for it. `prepare()` builds it ahead, on
+        a worker thread."""
+        built = self._words
+        if built is not None:
+            return built
+        with self._words_lock:
+            if self._words is None:
+                started = time.perf_counter()
+                with _gc_paused():
+                    self._words = self._build_words()
+                self.words_ms = (time.perf_counter() - started) * 1000
+                log.debug("sentence index: %.1f ms", self.words_ms)
+            return self._words
+
+    def prepare(self) -> None:
+        """Build what the first query would otherwise build (the sentence index)."""
+        self.word_index()
+
+    def _build_words(self) -> words.SentenceIndex:
+        name_w, alias_w = WEIGHTS.field_name, WEIGHTS.field_alias
+        return words.SentenceIndex(
+            [_sentence_texts(d, self._names[i], self._aliases[i]) for i, d in enumerate(self.docs)],
+            [
+                [
+                    (
+                        self._py_entries[e].syllables,
+                        name_w if self._py_entries[e].source < 0 else alias_w,
+                    )
+                    for e in self._py.entries(d)
+                ]
+                for d in range(self._size)
+            ],
+            self._lexicon,
+            py.PinyinTable(None),
+        )
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_words"] = None  # rebuilt on first use: cheaper than unpickling it
+        del state["_words_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._words_lock = threading.Lock()
 
     def _groups(self) -> tuple[_Group, ...]:
         return (
@@ -801,20 +878,26 @@ class SearchIndex:
         ]
         if len(q) >= 2:
             stages.append((False, lambda m, r: self._subsequence(q, m, r)))
-        core = strip_fillers(q)
+        core = strip_fillers(q, self._core_fillers)
         rest = q  # what the guessing stages work on
         if core != q and core:
             # 领失业金要带什么 → 领失业金: the question around the item is not part of its name
-            # (ranked below what matched the whole query)
-            stages.append((False, _shifted(lambda m, r: self._name_substring(core, m, r), 14.0)))
-            stages.append((False, _shifted(lambda m, r: self._alias_substring(core, m, r), 14.0)))
+            # (ranked below what matched the whole query, and not run after an exact match)
+            shift = WEIGHTS.core_shift
+            stages.append((True, _shifted(lambda m, r: self._name_substring(core, m, r), shift)))
+            stages.append((True, _shifted(lambda m, r: self._alias_substring(core, m, r), shift)))
             if len(core) >= 2:
-                stages.append((False, _shifted(lambda m, r: self._subsequence(core, m, r), 14.0)))
+                stages.append((True, _shifted(lambda m, r: self._subsequence(core, m, r), shift)))
             rest = core
+        said = self._reader(text)  # read only when a guessing stage runs
         stages.append((True, lambda m, r: self._context(rest, m, r)))
+        # what the applicant said, read as words: before guessing at typos when it reads as a
+        # sentence, after them when it does not
+        stages.append((True, lambda m, r: self._sentence(said, True, m, r)))
         if len(rest) >= 2:
             stages.append((True, lambda m, r: self._homophone(rest, m, r)))
             stages.append((True, lambda m, r: self._overlap(rest, m, r)))
+        stages.append((True, lambda m, r: self._sentence(said, False, m, r)))
         return stages
 
     def _ascii_stages(self, text: str) -> list[_Stage]:
@@ -828,8 +911,50 @@ class SearchIndex:
             stages.append((False, lambda m, r: self._pinyin_mixed(compact, m, r)))
             stages.append((True, lambda m, r: self._code_prefix_letters(compact, m, r)))
             stages.append((True, lambda m, r: self._dept_pinyin(compact, m, r)))
+        said = self._reader(text)
+        stages.append((True, lambda m, r: self._sentence(said, True, m, r)))
         stages.append((True, lambda m, r: self._fuzzy_ascii(text, compact, m, r)))
+        stages.append((True, lambda m, r: self._sentence(said, False, m, r)))
         return stages
+
+    # ------------------------------------------------------------------ sentences
+
+    def _reader(self, text: str) -> Callable[[], tuple[dict[str, float], bool]]:
+        """The query read as words, once, on first call (most queries never need it)."""
+        memo: list[tuple[dict[str, float], bool]] = []
+
+        def read() -> tuple[dict[str, float], bool]:
+            if not memo:
+                memo.append(self.word_index().terms(text))
+            return memo[0]
+
+        return read
+
+    def _sentence(
+        self,
+        said: Callable[[], tuple[dict[str, float], bool]],
+        early: bool,
+        mask: int,
+        results: _Results,
+    ) -> None:
+        """The query read as words (clerk/catalog/sentence.py): documents that cover most of
+        it, below every stage that matched a text as typed — and, when the query does not read
+        as a sentence (no filler, no synonym: most likely a mistyped name), below the typo
+        stages too."""
+        terms, sentence = said()
+        if not terms or sentence != early:
+            return
+        w = WEIGHTS
+        base = w.sentence_base if sentence else w.sentence_base_word
+        allowed = mask & ~results.taken()
+        for match in self.word_index().match(terms, allowed, self._all, results.limit + 5):
+            if match.score < w.sentence_min_cover:
+                break
+            name = self._names[match.doc]
+            chars = {c for term in match.terms for c in term if not term.startswith("e:")}
+            spans = _runs(p for p, c in enumerate(name) if c in chars)
+            score = base + w.sentence_span * match.score
+            results.add(match.doc, Hit(self.docs[match.doc], score, WORDS, spans))
 
     # ------------------------------------------------------------------ Han stages
 
@@ -1308,6 +1433,33 @@ class SearchIndex:
         return Hit(doc, score, FUZZY, (), doc.name_en, spans)
 
 
+def _fillers_pattern(fillers: Iterable[str]) -> re.Pattern[str] | None:
+    """Fillers of two characters or more anywhere, single ones (吗, 呢, 了) at the end only: the
+    question around a name, never a character of the name (要 in 我要开饭店)."""
+    words = {normalize(f) for f in fillers if f}
+    long = sorted((f for f in words if len(f) > 1), key=lambda f: (-len(f), f))
+    short = sorted(f for f in words if len(f) == 1)
+    parts = [re.escape(f) for f in long]
+    if short:
+        parts.append("(?:" + "|".join(re.escape(f) for f in short) + ")+$")
+    return re.compile("|".join(parts)) if parts else None
+
+
+def _sentence_texts(doc: SearchDoc, name: str, aliases: tuple[str, ...]) -> words.Texts:
+    """A document's texts for the sentence stage, each with its field weight."""
+    w = WEIGHTS
+    out: list[tuple[str, float]] = [(name, w.field_name)]
+    out.extend((alias, w.field_alias) for alias in aliases)
+    out.append((normalize(doc.name_en), w.field_english))
+    out.extend((normalize(t), w.field_theme) for t in doc.themes)
+    out.append((normalize(doc.result), w.field_result))
+    out.append((normalize(doc.description), w.field_description))
+    out.extend((normalize(c), w.field_conditions) for c in doc.conditions)
+    out.extend((normalize(m), w.field_materials) for m in doc.materials)
+    out.append((normalize(doc.department_short), w.field_department))
+    return [(t, weight) for t, weight in out if t]
+
+
 def _code_key(code: str) -> str:
     return "".join(c for c in normalize(code) if c.isalnum())
 
@@ -1370,6 +1522,10 @@ def docs_from_catalog(catalog: Catalog) -> list[SearchDoc]:
                 handling=item.handling.value,
                 promised_value=item.promised_limit.value,
                 promised_unit=item.promised_limit.unit.value,
+                result=item.result,
+                conditions=tuple(item.conditions),
+                materials=tuple(m.name for m in item.materials),
+                questions=tuple(s.question for s in item.situations),
             )
         )
     for theme in catalog.themes:
@@ -1382,6 +1538,8 @@ def docs_from_catalog(catalog: Catalog) -> list[SearchDoc]:
                 aliases=tuple(theme.aliases),
                 applicant_types=tuple(applicants),
                 kind="theme",
+                description=theme.description,
+                questions=tuple(q.question for q in theme.questions),
             )
         )
     return docs
@@ -1401,7 +1559,7 @@ def build_index(
     started = time.perf_counter()
     folder = py.default_cache_path().parent if cache == "default" else cache
     if not isinstance(folder, Path):
-        return SearchIndex(docs_from_catalog(catalog))
+        return SearchIndex(docs_from_catalog(catalog), lexicon=catalog.lexicon)
     key = _index_key(catalog)
     target = folder / f"{_INDEX_PREFIX}{key}.pickle"
     index = _read_index(target)
@@ -1409,7 +1567,7 @@ def build_index(
         index.stats = IndexStats(len(index), (time.perf_counter() - started) * 1000, 0, True)
         return index
     table = py.PinyinTable(folder / "pinyin.json")
-    index = SearchIndex(docs_from_catalog(catalog), pinyin_table=table)
+    index = SearchIndex(docs_from_catalog(catalog), pinyin_table=table, lexicon=catalog.lexicon)
     table.save()
     _write_index(index, target)
     log.debug(
@@ -1428,8 +1586,9 @@ def _index_key(catalog: Catalog) -> str:
     """The catalog's content hash and source, plus a hash of the code that builds the index."""
     digest = hashlib.sha256()
     digest.update(f"{catalog.content_hash}\0{catalog.source}\0{py.fingerprint()}".encode())
-    for module in (__file__, py.__file__):
+    for module in (__file__, py.__file__, words.__file__, lex.__file__, lex.PACKAGED):
         digest.update(Path(module).read_bytes())
+    digest.update(repr(WEIGHTS).encode())
     return digest.hexdigest()[:20]
 
 

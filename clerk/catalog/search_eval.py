@@ -1,8 +1,11 @@
-"""Search quality: a labelled query set → recall@1 and recall@5, overall and per query kind.
+"""Search quality: a labelled query set → recall@1, recall@5 and MRR, overall and per kind.
 
-The set (tests/catalog/search_queries.csv) has columns `kind,query,expected,note`; `expected` is
-one or more acceptable codes separated by `|`. A query counts as found at k when any acceptable
-code is among the first k hits. Used by bench/search_quality.py and by the pytest quality gate.
+Two sets, with columns `kind,query,expected,note` (`expected`: one or more acceptable codes
+separated by `|`): tests/catalog/search_queries.csv (what clerks type: names, codes, pinyin,
+aliases, typos) and tests/catalog/search_sentences.csv (what applicants say: sentences, dialect,
+wrong terms, English, pinyin with and without typos). A query counts as found at k when any
+acceptable code is among the first k hits; MRR is the mean of 1/rank of the first acceptable
+code (0 when not in the first 10). Used by bench/search_quality.py and the pytest quality gates.
 """
 
 from __future__ import annotations
@@ -35,11 +38,17 @@ class Recall:
     total: int = 0
     at1: int = 0
     at5: int = 0
+    reciprocal: float = 0.0
 
     def add(self, rank: int | None) -> None:
         self.total += 1
         self.at1 += rank == 1
         self.at5 += rank is not None and rank <= 5
+        self.reciprocal += 1 / rank if rank else 0.0
+
+    @property
+    def mrr(self) -> float:
+        return self.reciprocal / self.total if self.total else 0.0
 
     @property
     def r1(self) -> float:
@@ -88,11 +97,9 @@ def evaluate(index: SearchIndex, queries: Iterable[LabelledQuery], *, depth: int
 
 
 def format_report(report: Report, *, show: Sequence[str] = ("misses",)) -> str:
-    lines = [f"{'kind':<12} {'n':>4} {'recall@1':>9} {'recall@5':>9}"]
-    for kind, recall in sorted(report.by_kind.items()):
-        lines.append(f"{kind:<12} {recall.total:>4} {recall.r1:>9.1%} {recall.r5:>9.1%}")
-    o = report.overall
-    lines.append(f"{'ALL':<12} {o.total:>4} {o.r1:>9.1%} {o.r5:>9.1%}")
+    lines = [f"{'kind':<12} {'n':>4} {'recall@1':>9} {'recall@5':>9} {'MRR':>6}"]
+    for kind, r in [*sorted(report.by_kind.items()), ("ALL", report.overall)]:
+        lines.append(f"{kind:<12} {r.total:>4} {r.r1:>9.1%} {r.r5:>9.1%} {r.mrr:>6.3f}")
     if "misses" in show and report.misses:
         lines.append("")
         lines.append("not in the first 5:")

@@ -93,6 +93,8 @@ def search_cmd(
             via = f"  ← {_field_label(hit.field)}: {_marked(hit.matched_text, hit.text_spans)}"
         elif hit.field != NAME:
             via = f"  ← {_field_label(hit.field)}"
+        if hit.guided:
+            via += "  " + i18n.t("search.guide", question=hit.guide)
         name = _marked(hit.name, hit.spans)
         dept_name = hit.doc.department_short or hit.doc.department
         click.echo(

@@ -214,6 +214,10 @@ class ItemSearch(Vertical):
             for start, end in hit.text_spans:
                 shown.stylize(match, start, end)
             line.append_text(shown)
+        elif hit.field not in (NAME, CODE):
+            line.append(f"  ← {i18n.t(f'search.field.{hit.field}')}", style=via_style)
+        if hit.guided:
+            line.append("  " + i18n.t("search.guide", question=hit.guide), style=via_style)
         return line
 
     def _style(self, component: str) -> Style:

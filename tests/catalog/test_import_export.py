@@ -223,3 +223,20 @@ def test_csv_export_uses_national_columns() -> None:
         "by_law",
     ):
         assert name in header
+
+
+def test_a_reimport_keeps_the_halls_own_search_lexicon(tmp_path: Path) -> None:
+    src = tmp_path / "export.json"
+    src.write_text(export_json(load_layout(fresh())), "utf-8")
+    import_file(src)
+    words = hall_catalog_dir() / "lexicon.json"
+    words.write_text(
+        json.dumps({"synonyms": [{"say": ["仙逝"], "means": ["去世"]}]}, ensure_ascii=False),
+        "utf-8",
+    )
+    catalog = load_active_catalog()
+    assert catalog.lexicon is not None and catalog.lexicon.synonyms[0].say == ("仙逝",)
+    import_file(src)  # the item export carries no lexicon: the hall's stays
+    assert words.is_file()
+    again = load_active_catalog()
+    assert again.lexicon is not None and again.lexicon.synonyms[0].say == ("仙逝",)
