@@ -36,6 +36,7 @@ from clerk.catalog.model import (
     Field,
     Form,
     Handling,
+    Holder,
     Item,
     ItemType,
     Material,
@@ -112,6 +113,7 @@ _MATERIAL_KEYS = {
     "note",
     "blank_form",
     "example",
+    "holder",
 }
 _FIELD_KEYS = {"id", "label", "when"}
 _PLAIN_FIELD_KEYS = {"id", "label"}
@@ -676,6 +678,9 @@ class _Builder:
         source = Source.APPLICANT
         if "source" in data:
             source = self.enum(Source, data["source"], _join(path, "source")) or source
+        holder = Holder.APPLICANT
+        if "holder" in data:
+            holder = self.enum(Holder, data["holder"], _join(path, "holder")) or holder
         material = Material(
             id=mid,
             name=name,
@@ -692,6 +697,7 @@ class _Builder:
             note=self.text(data, "note", path, required=False),
             blank_form=self.opt_text(data, "blank_form", path),
             example=self.opt_text(data, "example", path),
+            holder=holder,
         )
         return material if len(self.errors) == before else None
 
@@ -1094,6 +1100,7 @@ def _with_when(situation: Situation, when: Condition | None) -> Situation:
 _FORMS: dict[Any, Form] = {f.value: f for f in Form}
 _MEDIA: dict[Any, Medium] = {m.value: m for m in Medium}
 _SOURCES: dict[Any, Source] = {s.value: s for s in Source}
+_HOLDERS: dict[Any, Holder] = {h.value: h for h in Holder}
 
 
 def _fast_material(
@@ -1107,6 +1114,7 @@ def _fast_material(
     mid, name, count, required = get("id"), get("name"), get("count"), get("required")
     form, medium = _FORMS.get(get("form")), _MEDIA.get(get("medium"))
     source = _SOURCES.get(get("source", "申请人自备"))
+    holder = _HOLDERS.get(get("holder", "申请人"))
     if (
         type(mid) is not str
         or not mid.strip()
@@ -1118,6 +1126,7 @@ def _fast_material(
         or form is None
         or medium is None
         or source is None
+        or holder is None
     ):
         return False, None
     rongque, gaozhi = get("rongque", False), get("gaozhi", False)
@@ -1156,4 +1165,5 @@ def _fast_material(
         note,
         blank or None,
         example or None,
+        holder,
     )
