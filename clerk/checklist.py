@@ -645,18 +645,23 @@ def parse_elicense(text: str) -> tuple[Holder, str]:
 APPLICANT_KIND = "applicant_kind"
 
 
+#: `applicant_kind` answers that name the subject a natural person applies for.
+_ACTS_FOR = {
+    "individual_business": ApplicantType.INDIVIDUAL_BUSINESS,
+    "company": ApplicantType.ORGANIZATION,
+}
+
+
 def accepts(item: Item, applicant: ApplicantType, values: Answers) -> bool:
     """Whether the item accepts this applicant. A natural person whose answers say the business
-    is a 个体工商户 (`applicant_kind` = individual_business) applies as that 个体工商户: its
-    经营者 is a natural person, and it holds the licences in its own name."""
+    is a 个体工商户 or a company (`applicant_kind`) applies for that subject: a 个体工商户's
+    经营者 is a natural person and the 个体工商户 holds the licences in its own name; a company
+    being set up is represented by a natural person. The item must accept that subject."""
     if item.accepts(applicant):
         return True
-    sole_trader = values.get(APPLICANT_KIND) == "individual_business"
-    return (
-        sole_trader
-        and applicant is ApplicantType.PERSON
-        and item.accepts(ApplicantType.INDIVIDUAL_BUSINESS)
-    )
+    kind = values.get(APPLICANT_KIND)
+    subject = _ACTS_FOR.get(kind) if isinstance(kind, str) else None
+    return applicant is ApplicantType.PERSON and subject is not None and item.accepts(subject)
 
 
 @dataclass(frozen=True)
