@@ -652,16 +652,27 @@ _ACTS_FOR = {
 }
 
 
-def accepts(item: Item, applicant: ApplicantType, values: Answers) -> bool:
+def accepts(
+    item: Item,
+    applicant: ApplicantType,
+    values: Answers,
+    establishing: Iterable[ApplicantType] = (),
+) -> bool:
     """Whether the item accepts this applicant. A natural person whose answers say the business
     is a 个体工商户 or a company (`applicant_kind`) applies for that subject: a 个体工商户's
     经营者 is a natural person and the 个体工商户 holds the licences in its own name; a company
-    being set up is represented by a natural person. The item must accept that subject."""
+    being set up is represented by a natural person. Likewise for the subjects that another item
+    of the same visit `establishes` (企业开办: 公司设立登记 with 印章刻制, 发票领用 …). The item must
+    accept that subject."""
     if item.accepts(applicant):
         return True
+    if applicant is not ApplicantType.PERSON:
+        return False
     kind = values.get(APPLICANT_KIND)
-    subject = _ACTS_FOR.get(kind) if isinstance(kind, str) else None
-    return applicant is ApplicantType.PERSON and subject is not None and item.accepts(subject)
+    subjects = set(establishing)
+    if isinstance(kind, str) and kind in _ACTS_FOR:
+        subjects.add(_ACTS_FOR[kind])
+    return any(item.accepts(subject) for subject in subjects)
 
 
 @dataclass(frozen=True)
@@ -843,11 +854,12 @@ def verdict(
     reasons: list[Reason] = []
 
     refusals: list[Refusal] = []
+    establishing = [i.establishes for i in items if i.establishes is not None]
     for item in items:
         if (
             applicant is not None
             and applicant.type is not None
-            and not accepts(item, applicant.type, values)
+            and not accepts(item, applicant.type, values, establishing)
         ):
             allowed = "、".join(enum_label(t, lang) for t in item.applicant_types)
             text = i18n.t(

@@ -27,9 +27,11 @@ from clerk.catalog.model import (
     TimeUnit,
 )
 
-#: `--applicant` words -> (the subject's type, the `applicant_kind` answer it implies).
-APPLICANT_KINDS: dict[str, tuple[ApplicantType, str]] = {
-    "person": (ApplicantType.PERSON, "person"),
+#: `--applicant` words -> (the subject's type, the `applicant_kind` answer it implies). A natural
+#: person implies none: at the window he may apply for himself or for the 个体工商户 or company
+#: being set up, which the subject's own answers say.
+APPLICANT_KINDS: dict[str, tuple[ApplicantType, str | None]] = {
+    "person": (ApplicantType.PERSON, None),
     "company": (ApplicantType.ORGANIZATION, "company"),
     "individual_business": (ApplicantType.INDIVIDUAL_BUSINESS, "individual_business"),
     # the hall's "organization" (any holder of a 统一社会信用代码 that is not a 个体工商户)
@@ -175,8 +177,11 @@ def promised_of(items: Sequence[Item]) -> Promised:
 def make_plan(catalog: Catalog, request: Request) -> Plan:
     subject = subject_of(catalog, request.codes)
     answers = parse_answers(subject, request.answers)
-    if request.applicant in APPLICANT_KINDS and checklist.APPLICANT_KIND in situations_of(subject):
-        answers.setdefault(checklist.APPLICANT_KIND, APPLICANT_KINDS[request.applicant][1])
+    implied = (
+        APPLICANT_KINDS[request.applicant][1] if request.applicant in APPLICANT_KINDS else None
+    )
+    if implied is not None and checklist.APPLICANT_KIND in situations_of(subject):
+        answers.setdefault(checklist.APPLICANT_KIND, implied)
     materials = checklist.merged_materials(subject, answers)
     states = _states(materials, request.received)
     v = checklist.verdict(subject, answers, states, _applicant(request))

@@ -144,6 +144,7 @@ def item_doc(item: Item) -> dict[str, Any]:
         "channels": [c.value for c in item.channels],
         "result": item.result,
         "produces": list(item.produces),
+        **({"establishes": item.establishes.value} if item.establishes else {}),
         "aliases": list(item.aliases),
         "refusal_reasons": [
             {"id": r.id, "text": r.text, "legal_basis": r.legal_basis} for r in item.refusal_reasons

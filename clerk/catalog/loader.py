@@ -77,6 +77,7 @@ _ITEM_KEYS = {
     "channels",
     "result",
     "produces",
+    "establishes",
     "aliases",
     "refusal_reasons",
     "situations",
@@ -606,6 +607,9 @@ class _Builder:
         name_en = self.text(data, "name_en", "", required=False)
         result = self.text(data, "result", "", required=False)
         produces = self.texts(data, "produces", "")
+        establishes = None
+        if data.get("establishes") is not None:
+            establishes = self.enum(ApplicantType, data["establishes"], "establishes")
         if (
             len(self.errors) > errors_before
             or item_type is None
@@ -633,6 +637,7 @@ class _Builder:
             channels=channels,
             result=result,
             produces=produces,
+            establishes=establishes,
             aliases=aliases,
             situations=situations,
             fields=tuple(fields),

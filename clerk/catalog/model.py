@@ -320,6 +320,9 @@ class Item:
     # Canonical material names this item's result provides (营业执照, 结婚证 …): inside a theme
     # or a multi-item visit, another item needing them gets them from this one, not the applicant.
     produces: tuple[str, ...] = ()
+    # The subject this item registers (公司设立登记 → 法人, 个体工商户设立登记 → 个体工商户): in the
+    # same visit, the natural person at the window applies for that subject to the other items.
+    establishes: ApplicantType | None = None
     aliases: tuple[str, ...] = ()
     situations: tuple[Situation, ...] = ()
     fields: tuple[Field, ...] = ()
