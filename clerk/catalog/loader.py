@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from clerk import paths
+from clerk.catalog import soundness
 from clerk.catalog.errors import CatalogError, Issue
 from clerk.catalog.model import (
     AnyOf,
@@ -876,6 +877,9 @@ def build_catalog(files: list[SourceFile], source: str = "") -> Validation:
         themes.append(theme)
 
     _check_question_types(builder, items.values(), themes)
+    unsound, doubtful = soundness.check(items.values(), themes, code_origin)
+    builder.errors.extend(unsound)
+    builder.warnings.extend(doubtful)
     result = Validation(errors=builder.errors, warnings=builder.warnings)
     if not result.errors:
         result.catalog = Catalog(
