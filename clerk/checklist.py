@@ -81,6 +81,7 @@ __all__ = [
     "parse_answer",
     "parse_elicense",
     "questions_for",
+    "refused_for_applicant",
     "requirement",
     "resolve_answers",
     "roles",
@@ -641,38 +642,22 @@ def parse_elicense(text: str) -> tuple[Holder, str]:
     raise ValueError(f"unknown holder {word!r}; allowed: {allowed}")
 
 
-#: The standard situation whose answer says which subject the business is (FORMAT.md).
-APPLICANT_KIND = "applicant_kind"
-
-
-#: `applicant_kind` answers that name the subject a natural person applies for.
-_ACTS_FOR = {
-    "individual_business": ApplicantType.INDIVIDUAL_BUSINESS,
-    "company": ApplicantType.ORGANIZATION,
-}
-
-
 def accepts(
-    item: Item,
-    applicant: ApplicantType,
-    values: Answers,
-    establishing: Iterable[ApplicantType] = (),
+    item: Item, applicant: ApplicantType, establishing: Iterable[ApplicantType] = ()
 ) -> bool:
-    """Whether the item accepts this applicant. A natural person whose answers say the business
-    is a 个体工商户 or a company (`applicant_kind`) applies for that subject: a 个体工商户's
-    经营者 is a natural person and the 个体工商户 holds the licences in its own name; a company
-    being set up is represented by a natural person. Likewise for the subjects that another item
-    of the same visit `establishes` (企业开办: 公司设立登记 with 印章刻制, 发票领用 …). The item must
-    accept that subject."""
+    """Whether the item accepts this applicant. A natural person who, in the same visit, sets up
+    the subject another item `establishes` (个体工商户设立登记 → 个体工商户, 公司设立登记 → 法人)
+    applies for that subject: a 个体工商户's 经营者 is a natural person and the 个体工商户 holds
+    the licences in its own name (《食品经营许可和备案管理办法》: 以营业执照载明的主体作为申请人)."""
     if item.accepts(applicant):
         return True
-    if applicant is not ApplicantType.PERSON:
-        return False
-    kind = values.get(APPLICANT_KIND)
-    subjects = set(establishing)
-    if isinstance(kind, str) and kind in _ACTS_FOR:
-        subjects.add(_ACTS_FOR[kind])
-    return any(item.accepts(subject) for subject in subjects)
+    return applicant is ApplicantType.PERSON and any(item.accepts(s) for s in establishing)
+
+
+def refused_for_applicant(items: Sequence[Item], applicant: ApplicantType) -> list[Item]:
+    """The chosen items that do not accept this applicant, given what the visit establishes."""
+    establishing = [i.establishes for i in items if i.establishes is not None]
+    return [item for item in items if not accepts(item, applicant, establishing)]
 
 
 @dataclass(frozen=True)
@@ -854,13 +839,13 @@ def verdict(
     reasons: list[Reason] = []
 
     refusals: list[Refusal] = []
-    establishing = [i.establishes for i in items if i.establishes is not None]
+    wrong_type = (
+        {i.code for i in refused_for_applicant(items, applicant.type)}
+        if applicant is not None and applicant.type is not None
+        else set()
+    )
     for item in items:
-        if (
-            applicant is not None
-            and applicant.type is not None
-            and not accepts(item, applicant.type, values, establishing)
-        ):
+        if applicant is not None and applicant.type is not None and item.code in wrong_type:
             allowed = "、".join(enum_label(t, lang) for t in item.applicant_types)
             text = i18n.t(
                 "checklist.reason.applicant_type",

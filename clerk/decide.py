@@ -39,6 +39,10 @@ APPLICANT_KINDS: dict[str, tuple[ApplicantType, str | None]] = {
 }
 
 
+#: The standard situation that says which subject the business is (FORMAT.md).
+APPLICANT_KIND = "applicant_kind"
+
+
 class RequestError(ValueError):
     """A request that names something the catalog does not have; the message is for the user."""
 
@@ -180,8 +184,8 @@ def make_plan(catalog: Catalog, request: Request) -> Plan:
     implied = (
         APPLICANT_KINDS[request.applicant][1] if request.applicant in APPLICANT_KINDS else None
     )
-    if implied is not None and checklist.APPLICANT_KIND in situations_of(subject):
-        answers.setdefault(checklist.APPLICANT_KIND, implied)
+    if implied is not None and APPLICANT_KIND in situations_of(subject):
+        answers.setdefault(APPLICANT_KIND, implied)
     materials = checklist.merged_materials(subject, answers)
     states = _states(materials, request.received)
     v = checklist.verdict(subject, answers, states, _applicant(request))
