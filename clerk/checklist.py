@@ -39,6 +39,7 @@ from clerk.catalog.model import (
     Condition,
     Field,
     Form,
+    Holder,
     Item,
     Material,
     Medium,
@@ -56,6 +57,7 @@ __all__ = [
     "Applicant",
     "Decision",
     "Deferred",
+    "ItemVerdict",
     "Mark",
     "MaterialStatus",
     "MergeCounts",
@@ -68,6 +70,8 @@ __all__ = [
     "Subject",
     "ThemeCounts",
     "Verdict",
+    "accepts",
+    "agreed_default",
     "chosen_items",
     "chosen_members",
     "material_statuses",
@@ -75,9 +79,12 @@ __all__ = [
     "merged_fields",
     "merged_materials",
     "parse_answer",
+    "parse_elicense",
     "questions_for",
+    "refused_for_applicant",
     "requirement",
     "resolve_answers",
+    "roles",
     "theme_counts",
     "verdict",
 ]
@@ -111,31 +118,48 @@ class _Definitions:
     order: list[str] = field(default_factory=list)
     defs: dict[str, list[Situation]] = field(default_factory=dict)
     askers: dict[str, list[str]] = field(default_factory=dict)
+    owners: dict[str, list[str]] = field(default_factory=dict)  # asker code per definition
+    theme: str = ""  # the theme's code, whose own definitions rule its members'
 
-    def add(self, code: str, situations: Iterable[Situation]) -> None:
+    def add(self, code: str, situations: Iterable[Situation], *, theme: bool = False) -> None:
+        if theme:
+            self.theme = code
         for situation in situations:
             if situation.id not in self.defs:
                 self.order.append(situation.id)
                 self.defs[situation.id] = []
                 self.askers[situation.id] = []
+                self.owners[situation.id] = []
             self.defs[situation.id].append(situation)
+            self.owners[situation.id].append(code)
             if code not in self.askers[situation.id]:
                 self.askers[situation.id].append(code)
 
     def merged(self, qid: str) -> Situation:
-        first, *rest = self.defs[qid]
-        if first.type is not QuestionType.CHOICE or not rest:
-            return first
-        options: list[Option] = list(first.options)
-        seen = {option.value for option in options}
-        for other in rest:
-            for option in other.options:
-                if option.value not in seen:
-                    seen.add(option.value)
-                    options.append(option)
-        return Situation(
-            first.id, first.question, first.type, tuple(options), first.default, first.when
+        """One definition for the id, whatever order the items came in: the theme's own if it
+        asks it, else the one of the smallest item code; choice options united. The default is
+        the theme's, else the one every item agrees on; items that disagree leave it unset, so
+        the question is asked, not guessed."""
+        pairs = sorted(
+            zip(self.owners[qid], self.defs[qid], strict=True),
+            key=lambda p: (p[0] != self.theme, p[0]),
         )
+        first = pairs[0][1]
+        theme_def = first if pairs[0][0] == self.theme and self.theme else None
+        options: list[Option] = list(first.options)
+        if first.type is QuestionType.CHOICE:
+            seen = {option.value for option in options}
+            for _, other in pairs[1:]:
+                for option in other.options:
+                    if option.value not in seen:
+                        seen.add(option.value)
+                        options.append(option)
+        default: Answer | None
+        if theme_def is not None and theme_def.default is not None:
+            default = theme_def.default
+        else:
+            default = agreed_default(s for _, s in pairs)
+        return Situation(first.id, first.question, first.type, tuple(options), default, first.when)
 
     def resolve(self, answers: Answers) -> tuple[dict[str, Answer], dict[str, bool]]:
         """Effective answers of the shown questions, and which of them are shown."""
@@ -167,6 +191,23 @@ class _Definitions:
         return values, shown
 
 
+def agreed_default(situations: Iterable[Situation]) -> Answer | None:
+    """The default all these definitions agree on (those without one abstain), else None."""
+    defaults: list[Answer] = []
+    for situation in situations:
+        if situation.default is not None and not any(
+            _same_answer(situation.default, d) for d in defaults
+        ):
+            defaults.append(situation.default)
+    return defaults[0] if len(defaults) == 1 else None
+
+
+def _same_answer(a: Answer, b: Answer) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    return a == b
+
+
 def _holds_lazy(condition: Condition | None, value: Any) -> bool:
     if condition is None:
         return True
@@ -194,7 +235,7 @@ def _theme_state(theme: Theme, answers: Answers) -> tuple[list[ThemeMember], _De
     chosen = [m for m in theme.members if m.when is None]
     for _ in range(len(theme.members) + 2):
         defs = _Definitions()
-        defs.add(theme.code, theme.questions)
+        defs.add(theme.code, theme.questions, theme=True)
         for member in chosen:
             defs.add(member.code, member.item.situations)
         values, _ = defs.resolve(answers)
@@ -203,7 +244,7 @@ def _theme_state(theme: Theme, answers: Answers) -> tuple[list[ThemeMember], _De
             break
         chosen = now
     defs = _Definitions()
-    defs.add(theme.code, theme.questions)
+    defs.add(theme.code, theme.questions, theme=True)
     for member in chosen:
         defs.add(member.code, member.item.situations)
     return chosen, defs
@@ -303,6 +344,11 @@ class MergedMaterial:
     # The chosen item whose result provides this material (公司设立登记 → 营业执照): the
     # applicant does not bring it; it passes between the back offices once that item is done.
     produced_by: str | None = None
+    # What the clerk physically takes: originals shown (the most any member needs) and copies
+    # kept (each member's back office keeps its own, so they add up). Merging keeps both roles.
+    originals: int = 0
+    copies: int = 0
+    holders: tuple[Holder, ...] = (Holder.APPLICANT,)  # whose document it is (every part's)
 
     @property
     def elicense(self) -> str | None:
@@ -349,8 +395,28 @@ def merge(parts: Sequence[tuple[str, Material]]) -> list[MergedMaterial]:
     return [_merge_group(name, group) for name, group in groups.items()]
 
 
+def roles(material: Material) -> tuple[int, int]:
+    """(originals shown, copies kept) for one item's material."""
+    if material.form is Form.ORIGINAL:
+        return material.count, 0
+    if material.form is Form.COPY:
+        return 0, material.count
+    return 1, material.count  # 原件和复印件: the original shown, the copies kept
+
+
 def _merge_group(name: str, group: list[tuple[str, Material]]) -> MergedMaterial:
-    materials = [m for _, m in group]
+    # Every choice below is made over the parts sorted by item code, so the merged line is the
+    # same whatever order the items were added in; `items` keeps the order handled, for display.
+    ordered = sorted(group, key=lambda part: part[0])
+    materials = [m for _, m in ordered]
+    originals = max(roles(m)[0] for m in materials)
+    copies = sum(roles(m)[1] for m in materials)
+    if originals and copies:
+        form = Form.ORIGINAL_AND_COPY
+    elif originals:
+        form = Form.ORIGINAL
+    else:
+        form = Form.COPY
     media = frozenset.intersection(*(m.medium.accepts for m in materials))
     if media == Medium.EITHER.accepts:
         medium = Medium.EITHER
@@ -365,8 +431,8 @@ def _merge_group(name: str, group: list[tuple[str, Material]]) -> MergedMaterial
     return MergedMaterial(
         name=name,
         items=tuple(codes),
-        form=max((m.form for m in materials), key=lambda f: f.rank),
-        count=max(m.count for m in materials),
+        form=form,
+        count=copies or originals,
         medium=medium,
         required=any(m.required for m in materials),
         rongque=all(m.rongque for m in materials),
@@ -378,6 +444,9 @@ def _merge_group(name: str, group: list[tuple[str, Material]]) -> MergedMaterial
         blank_form=next((m.blank_form for m in materials if m.blank_form), None),
         example=next((m.example for m in materials if m.example), None),
         parts=tuple(group),
+        originals=originals,
+        copies=copies,
+        holders=tuple(sorted({m.holder for m in materials}, key=list(Holder).index)),
     )
 
 
@@ -385,15 +454,15 @@ def _link_produced(materials: list[MergedMaterial], items: Sequence[Item]) -> li
     """Mark materials that another chosen item produces. An item never supplies its own inputs:
     a material also needed by its producer (the seller's 不动产权证书 for the transfer that
     issues the buyer's) is still brought by the applicant."""
-    producers: dict[str, str] = {}
-    for item in items:
+    producers: dict[str, list[str]] = {}
+    for item in sorted(items, key=lambda i: i.code):
         for name in item.produces:
-            producers.setdefault(name, item.code)
+            producers.setdefault(name, []).append(item.code)
     out: list[MergedMaterial] = []
     for material in materials:
-        producer = producers.get(material.name)
-        if producer is not None and producer not in material.items:
-            material = replace(material, produced_by=producer)
+        candidates = [c for c in producers.get(material.name, ()) if c not in material.items]
+        if candidates:
+            material = replace(material, produced_by=candidates[0])
         out.append(material)
     return out
 
@@ -432,14 +501,26 @@ def _merge_fields(parts: Sequence[tuple[str, Field]]) -> list[MergedField]:
 
 
 def requirement(material: MergedMaterial, lang: str | None = None) -> str:
-    """What the applicant must bring, e.g. "原件和复印件 2 份，纸质；复印件加盖公章"."""
-    text = i18n.t(
-        "checklist.requirement",
-        lang=lang,
-        form=enum_label(material.form, lang),
-        count=material.count,
-        medium=enum_label(material.medium, lang),
-    )
+    """What the applicant must bring, e.g. "原件和复印件 2 份，纸质；复印件加盖公章", or for a
+    merged line that needs both roles "原件 1 份（核验后退还）+ 复印件 2 份（留存），纸质"."""
+    if material.source.obtained_by_hall:
+        return i18n.t("checklist.obtained", lang=lang, source=enum_label(material.source, lang))
+    if material.originals and material.copies and len(material.parts) > 1:
+        text = i18n.t(
+            "checklist.roles",
+            lang=lang,
+            originals=material.originals,
+            copies=material.copies,
+            medium=enum_label(material.medium, lang),
+        )
+    else:
+        text = i18n.t(
+            "checklist.requirement",
+            lang=lang,
+            form=enum_label(material.form, lang),
+            count=material.count,
+            medium=enum_label(material.medium, lang),
+        )
     if material.standard:
         text += i18n.t("checklist.standard_sep", lang=lang) + material.standard
     return text
@@ -517,6 +598,7 @@ class State(StrEnum):
     DEFERRED = "容缺"
     COMMITTED = "告知承诺"
     IN_FLOW = "内部流转"  # produced by another item of the same visit or theme
+    OBTAINED = "免于提交"  # the hall obtains it itself (部门共享 / 系统核验 / 系统推送)
 
 
 @dataclass(frozen=True)
@@ -536,6 +618,46 @@ class Applicant:
 
     type: ApplicantType | None = None  # None: not known yet, not checked
     elicenses: frozenset[str] = frozenset()  # e-license types the applicant holds
+    # e-licenses of the other people whose documents the file holds: (holder, type)
+    others: frozenset[tuple[Holder, str]] = frozenset()
+
+    def holds(self, holder: Holder, elicense: str) -> bool:
+        """Whether that holder's e-license of that type has been fetched."""
+        if holder is Holder.APPLICANT:
+            return elicense in self.elicenses or (holder, elicense) in self.others
+        return (holder, elicense) in self.others
+
+
+def parse_elicense(text: str) -> tuple[Holder, str]:
+    """`居民身份证` (the applicant's) or `spouse:居民身份证` (HOLDER:TYPE, holder by key or by
+    its Chinese name) -> (holder, type). ValueError for an unknown holder."""
+    head, sep, tail = text.partition(":")
+    if not sep:
+        return Holder.APPLICANT, text.strip()
+    word = head.strip()
+    for holder in Holder:
+        if word in (holder.key, holder.value):
+            return holder, tail.strip()
+    allowed = ", ".join(h.key for h in Holder)
+    raise ValueError(f"unknown holder {word!r}; allowed: {allowed}")
+
+
+def accepts(
+    item: Item, applicant: ApplicantType, establishing: Iterable[ApplicantType] = ()
+) -> bool:
+    """Whether the item accepts this applicant. A natural person who, in the same visit, sets up
+    the subject another item `establishes` (个体工商户设立登记 → 个体工商户, 公司设立登记 → 法人)
+    applies for that subject: a 个体工商户's 经营者 is a natural person and the 个体工商户 holds
+    the licences in its own name (《食品经营许可和备案管理办法》: 以营业执照载明的主体作为申请人)."""
+    if item.accepts(applicant):
+        return True
+    return applicant is ApplicantType.PERSON and any(item.accepts(s) for s in establishing)
+
+
+def refused_for_applicant(items: Sequence[Item], applicant: ApplicantType) -> list[Item]:
+    """The chosen items that do not accept this applicant, given what the visit establishes."""
+    establishing = [i.establishes for i in items if i.establishes is not None]
+    return [item for item in items if not accepts(item, applicant, establishing)]
 
 
 @dataclass(frozen=True)
@@ -600,10 +722,40 @@ class Verdict:
     committed: tuple[MergedMaterial, ...] = ()  # 告知承诺
     refusals: tuple[Refusal, ...] = ()
     unanswered: tuple[str, ...] = ()  # question ids asked without an answer
+    items: tuple[str, ...] = ()  # codes of the chosen items, in the order handled
 
     @property
     def can_accept(self) -> bool:
         return self.decision in (Decision.ACCEPT, Decision.ACCEPT_DEFERRED)
+
+    def per_item(self) -> list[ItemVerdict]:
+        """The verdict of each chosen item: refused by its own refusals, else 一次性告知 while
+        a material it needs is missing, else accepted (容缺 if one it needs is deferred)."""
+        out: list[ItemVerdict] = []
+        for code in self.items:
+            refusals = tuple(r for r in self.refusals if r.item == code)
+            missing = tuple(m for m in self.missing if code in m.items)
+            deferred = tuple(d for d in self.deferred if code in d.material.items)
+            if refusals:
+                decision = Decision.REFUSE
+            elif self.unanswered:
+                decision = Decision.UNDECIDED
+            elif missing:
+                decision = Decision.NOTIFY
+            elif deferred:
+                decision = Decision.ACCEPT_DEFERRED
+            else:
+                decision = Decision.ACCEPT
+            out.append(ItemVerdict(code, decision, refusals, missing))
+        return out
+
+
+@dataclass(frozen=True)
+class ItemVerdict:
+    code: str
+    decision: Decision
+    refusals: tuple[Refusal, ...]
+    missing: tuple[MergedMaterial, ...]
 
 
 def _mark(value: State | Mark | None) -> Mark | None:
@@ -617,13 +769,20 @@ def material_statuses(
 ) -> list[MaterialStatus]:
     """The effective state of each material. Unmarked materials are 缺, or 电子证照免提交 when the
     applicant holds a matching e-license. A mark the material does not allow counts as 缺."""
-    held = applicant.elicenses if applicant else frozenset()
+    who = applicant or Applicant()
     out: list[MaterialStatus] = []
     for material in materials:
         mark = _mark(states.get(material.name))
-        holds_license = any(e in held for e in material.elicenses)
+        # every holder of the document must have that e-license fetched (配偶的身份证 is not
+        # replaced by the applicant's own e-license)
+        holds_license = any(
+            all(who.holds(h, e) for h in material.holders) for e in material.elicenses
+        )
         if mark is None and material.produced_by is not None:
             out.append(MaterialStatus(material, State.IN_FLOW))
+            continue
+        if mark is None and material.source.obtained_by_hall:
+            out.append(MaterialStatus(material, State.OBTAINED))
             continue
         if mark is None or mark.state is State.MISSING:
             if mark is None and holds_license:
@@ -640,6 +799,17 @@ def material_statuses(
             problem = Reason("gaozhi_not_allowed", (("material", material.name),))
         elif mark.state is State.ELICENSE and not material.elicenses:
             problem = Reason("no_elicense", (("material", material.name),))
+        elif (
+            mark.state is State.ELICENSE
+            and applicant is not None
+            and any(h is not Holder.APPLICANT for h in material.holders)
+            and not holds_license
+        ):
+            others = [h for h in material.holders if h is not Holder.APPLICANT]
+            holder = enum_label(others[0])
+            problem = Reason("wrong_holder", (("material", material.name), ("holder", holder)))
+        elif mark.state is State.OBTAINED and not material.source.obtained_by_hall:
+            problem = Reason("not_obtained", (("material", material.name),))
         elif mark.state is State.IN_FLOW and material.produced_by is None:
             problem = Reason("not_in_flow", (("material", material.name),))
         if problem is not None:
@@ -669,12 +839,13 @@ def verdict(
     reasons: list[Reason] = []
 
     refusals: list[Refusal] = []
+    wrong_type = (
+        {i.code for i in refused_for_applicant(items, applicant.type)}
+        if applicant is not None and applicant.type is not None
+        else set()
+    )
     for item in items:
-        if (
-            applicant is not None
-            and applicant.type is not None
-            and not item.accepts(applicant.type)
-        ):
+        if applicant is not None and applicant.type is not None and item.code in wrong_type:
             allowed = "、".join(enum_label(t, lang) for t in item.applicant_types)
             text = i18n.t(
                 "checklist.reason.applicant_type",
@@ -754,6 +925,7 @@ def verdict(
         committed=committed,
         refusals=tuple(refusals),
         unanswered=unanswered,
+        items=tuple(item.code for item in items),
     )
 
 

@@ -50,8 +50,10 @@ __all__ = [
     "WorkdayResult",
     "add_working_days",
     "coverage_gaps",
+    "days_promise_passes_law",
     "default_calendar",
     "promised_date",
+    "promised_within_legal",
 ]
 
 
@@ -362,6 +364,42 @@ def promised_date(
         seen.append(calendar.day(day))
     notes = calendar.notes_for(seen)
     return WorkdayResult(day, bool(notes), notes, limit)
+
+
+def promised_within_legal(
+    accepted_at: dt.date | dt.datetime,
+    promised: TimeLimit | tuple[int, str],
+    legal: TimeLimit | tuple[int, str],
+    calendar: WorkCalendar | None = None,
+) -> WorkdayResult:
+    """The promised date, never later than the legal limit's date. A promise in 工作日 can pass a
+    legal limit in 自然日 around long holidays (居住证: 10 工作日 promised, 15 自然日 by law); the
+    law wins, so the earlier of the two dates is promised. `limit` stays the promised one."""
+    calendar = calendar or default_calendar()
+    mine = promised_date(accepted_at, promised, calendar)
+    law = promised_date(accepted_at, legal, calendar)
+    if law.date < mine.date:
+        return WorkdayResult(law.date, law.estimated, law.notes, mine.limit)
+    return mine
+
+
+def days_promise_passes_law(
+    year: int,
+    promised: TimeLimit | tuple[int, str],
+    legal: TimeLimit | tuple[int, str],
+    calendar: WorkCalendar | None = None,
+) -> list[dt.date]:
+    """The acceptance days of that year on which the promised date would pass the legal one."""
+    calendar = calendar or default_calendar()
+    day = dt.date(year, 1, 1)
+    out: list[dt.date] = []
+    while day.year == year:
+        if calendar.day(day).workday and (
+            promised_date(day, promised, calendar).date > promised_date(day, legal, calendar).date
+        ):
+            out.append(day)
+        day += dt.timedelta(days=1)
+    return out
 
 
 #: The longest 容缺 period a clerk may give (working days); more means a typing slip.

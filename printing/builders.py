@@ -264,6 +264,11 @@ def _receipt_rows(
                     name,
                     MaterialLine(name, t("printing.elicense", lang=lang), _count(row.get("count"))),
                 )
+            elif state == State.OBTAINED.value:
+                materials.setdefault(
+                    name,
+                    MaterialLine(name, t("printing.obtained", lang=lang), _count(row.get("count"))),
+                )
             elif state == State.DEFERRED.value and row.get("due"):
                 due = dt.date.fromisoformat(str(row["due"]))
                 commitments.setdefault(

@@ -388,7 +388,7 @@ def derive(catalog: Catalog, form: IntakeForm, today: dt.date) -> IntakeView:
             )
     else:
         _id_messages("applicant", form.applicant, today, messages)
-    refused_types = [item for item in items if not item.accepts(form.applicant_type())]
+    refused_types = checklist.refused_for_applicant(items, form.applicant_type())
     if refused_types:
         messages["applicant.kind"] = FieldMessage(
             _t(

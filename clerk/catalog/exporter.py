@@ -12,7 +12,16 @@ import io
 import json
 from typing import Any
 
-from clerk.catalog.model import Catalog, Condition, Department, Item, Material, Situation, Theme
+from clerk.catalog.model import (
+    Catalog,
+    Condition,
+    Department,
+    Holder,
+    Item,
+    Material,
+    Situation,
+    Theme,
+)
 
 # National basic-information field names (政务服务事项基本目录/实施清单), then our extensions (x_).
 TASK_COLUMNS = [
@@ -111,6 +120,8 @@ def material_doc(material: Material) -> dict[str, Any]:
         doc["blank_form"] = material.blank_form
     if material.example:
         doc["example"] = material.example
+    if material.holder is not Holder.APPLICANT:
+        doc["holder"] = material.holder.value
     return doc
 
 
@@ -133,6 +144,7 @@ def item_doc(item: Item) -> dict[str, Any]:
         "channels": [c.value for c in item.channels],
         "result": item.result,
         "produces": list(item.produces),
+        **({"establishes": item.establishes.value} if item.establishes else {}),
         "aliases": list(item.aliases),
         "refusal_reasons": [
             {"id": r.id, "text": r.text, "legal_basis": r.legal_basis} for r in item.refusal_reasons

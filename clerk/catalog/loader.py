@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from clerk import paths
-from clerk.catalog import lexicon
+from clerk.catalog import lexicon, soundness
 from clerk.catalog.errors import CatalogError, Issue
 from clerk.catalog.model import (
     AnyOf,
@@ -37,6 +37,7 @@ from clerk.catalog.model import (
     Field,
     Form,
     Handling,
+    Holder,
     Item,
     ItemType,
     Material,
@@ -77,6 +78,7 @@ _ITEM_KEYS = {
     "channels",
     "result",
     "produces",
+    "establishes",
     "aliases",
     "refusal_reasons",
     "situations",
@@ -113,6 +115,7 @@ _MATERIAL_KEYS = {
     "note",
     "blank_form",
     "example",
+    "holder",
 }
 _FIELD_KEYS = {"id", "label", "when"}
 _PLAIN_FIELD_KEYS = {"id", "label"}
@@ -609,6 +612,9 @@ class _Builder:
         name_en = self.text(data, "name_en", "", required=False)
         result = self.text(data, "result", "", required=False)
         produces = self.texts(data, "produces", "")
+        establishes = None
+        if data.get("establishes") is not None:
+            establishes = self.enum(ApplicantType, data["establishes"], "establishes")
         if (
             len(self.errors) > errors_before
             or item_type is None
@@ -636,6 +642,7 @@ class _Builder:
             channels=channels,
             result=result,
             produces=produces,
+            establishes=establishes,
             aliases=aliases,
             situations=situations,
             fields=tuple(fields),
@@ -681,6 +688,9 @@ class _Builder:
         source = Source.APPLICANT
         if "source" in data:
             source = self.enum(Source, data["source"], _join(path, "source")) or source
+        holder = Holder.APPLICANT
+        if "holder" in data:
+            holder = self.enum(Holder, data["holder"], _join(path, "holder")) or holder
         material = Material(
             id=mid,
             name=name,
@@ -697,6 +707,7 @@ class _Builder:
             note=self.text(data, "note", path, required=False),
             blank_form=self.opt_text(data, "blank_form", path),
             example=self.opt_text(data, "example", path),
+            holder=holder,
         )
         return material if len(self.errors) == before else None
 
@@ -870,6 +881,9 @@ def build_catalog(files: list[SourceFile], source: str = "") -> Validation:
         themes.append(theme)
 
     _check_question_types(builder, items.values(), themes)
+    unsound, doubtful = soundness.check(items.values(), themes, code_origin)
+    builder.errors.extend(unsound)
+    builder.warnings.extend(doubtful)
     words = None
     for name, doc in docs:
         if name == lexicon.FILE:
@@ -1106,6 +1120,7 @@ def _with_when(situation: Situation, when: Condition | None) -> Situation:
 _FORMS: dict[Any, Form] = {f.value: f for f in Form}
 _MEDIA: dict[Any, Medium] = {m.value: m for m in Medium}
 _SOURCES: dict[Any, Source] = {s.value: s for s in Source}
+_HOLDERS: dict[Any, Holder] = {h.value: h for h in Holder}
 
 
 def _fast_material(
@@ -1119,6 +1134,7 @@ def _fast_material(
     mid, name, count, required = get("id"), get("name"), get("count"), get("required")
     form, medium = _FORMS.get(get("form")), _MEDIA.get(get("medium"))
     source = _SOURCES.get(get("source", "申请人自备"))
+    holder = _HOLDERS.get(get("holder", "申请人"))
     if (
         type(mid) is not str
         or not mid.strip()
@@ -1130,6 +1146,7 @@ def _fast_material(
         or form is None
         or medium is None
         or source is None
+        or holder is None
     ):
         return False, None
     rongque, gaozhi = get("rongque", False), get("gaozhi", False)
@@ -1168,4 +1185,5 @@ def _fast_material(
         note,
         blank or None,
         example or None,
+        holder,
     )

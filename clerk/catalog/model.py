@@ -33,8 +33,14 @@ class ItemType(StrEnum):
 
 
 class ApplicantType(StrEnum):
+    """The subject who applies and holds the result. 个体工商户 is its own subject: it holds
+    licences in its own name (《食品经营许可和备案管理办法》第十二条: 以营业执照载明的主体作为申请人),
+    while its 经营者 is a natural person."""
+
     PERSON = "自然人"
     ORGANIZATION = "法人"
+    INDIVIDUAL_BUSINESS = "个体工商户"
+    UNINCORPORATED = "非法人组织"
 
 
 class TimeUnit(StrEnum):
@@ -80,10 +86,38 @@ class Medium(StrEnum):
 
 
 class Source(StrEnum):
+    """Where a material comes from. The last three are obtained by the hall itself (免于提交):
+    the applicant is never asked for them unless the clerk finds the data absent and marks 缺."""
+
     APPLICANT = "申请人自备"
     GOVERNMENT = "政府部门核发"
     INTERMEDIARY = "中介机构出具"
     WINDOW = "窗口提供（现场填写）"
+    SHARED = "部门共享"
+    VERIFIED = "系统核验"
+    PUSHED = "系统推送"
+
+    @property
+    def obtained_by_hall(self) -> bool:
+        return self in (Source.SHARED, Source.VERIFIED, Source.PUSHED)
+
+
+class Holder(StrEnum):
+    """Whose document a material is. Only that holder's e-license exempts it."""
+
+    APPLICANT = "申请人"
+    AGENT = "经办人"
+    LEGAL_REP = "法定代表人"
+    SPOUSE = "配偶"
+    GUARDIAN = "监护人"
+    SHAREHOLDERS = "股东"
+    EACH_PARTY = "双方当事人"
+    OTHER_PARTY = "其他当事人"
+
+    @property
+    def key(self) -> str:
+        """The word for the command line and JSON (`--elicense spouse:居民身份证`)."""
+        return self.name.lower()
 
 
 class QuestionType(StrEnum):
@@ -247,6 +281,7 @@ class Material:
     note: str = ""
     blank_form: str | None = None
     example: str | None = None
+    holder: Holder = Holder.APPLICANT
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,6 +322,9 @@ class Item:
     # Canonical material names this item's result provides (营业执照, 结婚证 …): inside a theme
     # or a multi-item visit, another item needing them gets them from this one, not the applicant.
     produces: tuple[str, ...] = ()
+    # The subject this item registers (公司设立登记 → 法人, 个体工商户设立登记 → 个体工商户): in the
+    # same visit, the natural person at the window applies for that subject to the other items.
+    establishes: ApplicantType | None = None
     aliases: tuple[str, ...] = ()
     situations: tuple[Situation, ...] = ()
     fields: tuple[Field, ...] = ()

@@ -507,6 +507,11 @@ def checklist_cmd(codes: tuple[str, ...], raw_answers: tuple[str, ...], as_json:
                         "elicense": m.elicense,
                         "standard": m.standard,
                         "requirement": requirement(m),
+                        "originals": m.originals,
+                        "copies": m.copies,
+                        "source": m.source.value,
+                        "holders": [h.key for h in m.holders],
+                        "produced_by": m.produced_by,
                     }
                     for m in materials
                 ],
@@ -535,12 +540,18 @@ def checklist_cmd(codes: tuple[str, ...], raw_answers: tuple[str, ...], as_json:
     _section(
         _t(
             "catalog.checklist.materials",
-            after=counts.materials_after,
+            after=len(materials),
             before=counts.materials_before,
+            in_flow=sum(1 for m in materials if m.produced_by),
+            obtained=sum(1 for m in materials if m.source.obtained_by_hall),
         )
     )
     for index, m in enumerate(materials, 1):
         flag = _t("catalog.show.required" if m.required else "catalog.show.optional")
+        if m.produced_by:
+            flag = _t("catalog.checklist.in_flow", code=m.produced_by)
+        elif m.source.obtained_by_hall:
+            flag = _t("catalog.checklist.obtained", source=m.source.value)
         tags = [flag]
         if m.rongque:
             tags.append(_t("catalog.show.rongque"))

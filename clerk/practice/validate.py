@@ -240,7 +240,8 @@ def validate(scenario: Scenario, catalog: Catalog, today: date | None = None) ->
     traps = set(scenario.all_traps)
     items = checklist.chosen_items(subject, answers)
     values = checklist.resolve_answers(subject, answers)
-    if Trap.WRONG_APPLICANT_TYPE in traps and all(i.accepts(persona.applicant_type) for i in items):
+    wrong = checklist.refused_for_applicant(items, persona.applicant_type)
+    if Trap.WRONG_APPLICANT_TYPE in traps and not wrong:
         add("trap_absent", trap=Trap.WRONG_APPLICANT_TYPE.value)
     if Trap.OUTSIDE_REMIT in traps and not any(
         rule.when.holds(values) for i in items for rule in i.refuse_when

@@ -52,6 +52,7 @@ STATE_CLASS = {
     State.DEFERRED: "deferred",
     State.COMMITTED: "committed",
     State.IN_FLOW: "in_flow",
+    State.OBTAINED: "obtained",
 }
 
 
@@ -69,6 +70,7 @@ class ChecklistTable(DataTable[Text]):
         "checklist--deferred",
         "checklist--committed",
         "checklist--in_flow",
+        "checklist--obtained",
     }
 
     @dataclass
@@ -113,6 +115,7 @@ class ChecklistTable(DataTable[Text]):
             "deferred": "◔",
             "committed": "✎",
             "in_flow": "⇄",
+            "obtained": "⊙",
         }.get(STATE_CLASS[status.state], "✗" if status.material.required else "·")
         return Text(f"{mark} {label}", style=style)
 

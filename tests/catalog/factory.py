@@ -17,6 +17,7 @@ from clerk.catalog.model import (
     Field,
     Form,
     Handling,
+    Holder,
     Item,
     ItemType,
     Material,
@@ -27,6 +28,7 @@ from clerk.catalog.model import (
     RefusalReason,
     RefuseRule,
     Situation,
+    Source,
     Theme,
     ThemeMember,
     TimeLimit,
@@ -59,6 +61,8 @@ def mat(
     rongque: bool = False,
     gaozhi: bool = False,
     standard: str = "",
+    source: Source = Source.APPLICANT,
+    holder: Holder = Holder.APPLICANT,
 ) -> Material:
     return Material(
         id=mid,
@@ -72,6 +76,8 @@ def mat(
         rongque=rongque,
         gaozhi=gaozhi,
         standard=standard,
+        source=source,
+        holder=holder,
     )
 
 

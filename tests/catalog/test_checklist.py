@@ -125,15 +125,21 @@ def test_merge_rules() -> None:
     merged = {m.name: m for m in merged_materials([a, b], {})}
     m = merged[ID]
     assert m.items == ("A", "B")
-    assert m.form is Form.ORIGINAL and m.count == 2 and m.medium is Medium.ELECTRONIC
+    # A keeps 2 copies, B is shown the original: both roles survive the merge (issue 14.4)
+    assert m.form is Form.ORIGINAL_AND_COPY and (m.originals, m.copies) == (1, 2)
+    assert m.medium is Medium.ELECTRONIC
     assert m.required and not m.rongque and m.gaozhi
     assert m.elicense == "居民身份证"
     assert m.standards == ("复印件加盖公章", "原件核验后退还")
     lic = merged[LICENSE]
     assert lic.form is Form.ORIGINAL_AND_COPY and lic.rongque and lic.elicense == "营业执照"
     assert lic.medium is Medium.PAPER  # paper only vs electronic only: paper
-    assert requirement(lic) == "原件和复印件 1 份，纸质"
-    assert requirement(m, lang="en") == "original × 2, electronic; 复印件加盖公章；原件核验后退还"
+    # A keeps a copy, B sees the original and keeps a copy: 1 original shown, 2 copies kept
+    assert requirement(lic) == "原件 1 份（核验后退还）+ 复印件 2 份（留存），纸质"
+    assert requirement(m, lang="en") == (
+        "original × 1 (verified and returned) + copy × 2 (kept), electronic; "
+        "复印件加盖公章；原件核验后退还"
+    )
 
 
 def test_fields_merge_by_id() -> None:

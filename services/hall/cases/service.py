@@ -58,7 +58,13 @@ from clerk.identity import (
     validate_uscc,
 )
 from clerk.tickets import hall_day
-from clerk.workdays import LimitUnit, TimeLimit, WorkCalendar, default_calendar, promised_date
+from clerk.workdays import (
+    LimitUnit,
+    TimeLimit,
+    WorkCalendar,
+    default_calendar,
+    promised_within_legal,
+)
 from services.hall import audit, outbox
 from services.hall.audit import Actor
 from services.hall.cases.models import Case, CaseCounter, CaseEvent, Draft, Visit
@@ -712,7 +718,9 @@ def decide(
             limit = TimeLimit(
                 item.promised_limit.value, LimitUnit.parse(item.promised_limit.unit.value)
             )
-            result = promised_date(today, limit, hall.calendar)
+            legal = TimeLimit(item.legal_limit.value, LimitUnit.parse(item.legal_limit.unit.value))
+            # never past the legal limit (a 工作日 promise vs a 自然日 law around holidays)
+            result = promised_within_legal(today, limit, legal, hall.calendar)
             case.promised_limit = str(item.promised_limit)
             case.promised_date = result.date
             case.promised_estimated = result.estimated

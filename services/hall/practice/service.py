@@ -31,7 +31,7 @@ from clerk.practice.loader import load_scenarios
 from clerk.practice.model import Difficulty, Scenario, ScenarioSet
 from clerk.practice.scoring import Attempt, ItemChoice, score
 from clerk.tickets import hall_day
-from clerk.workdays import LimitUnit, TimeLimit, WorkCalendar, promised_date
+from clerk.workdays import LimitUnit, TimeLimit, WorkCalendar, promised_within_legal
 from services.hall import audit
 from services.hall.audit import Actor
 from services.hall.cases.schemas import DraftState, ItemDecisionIn
@@ -413,7 +413,9 @@ def decide(
             limit = TimeLimit(
                 item.promised_limit.value, LimitUnit.parse(item.promised_limit.unit.value)
             )
-            found = promised_date(today, limit, context.calendar)
+            legal = TimeLimit(item.legal_limit.value, LimitUnit.parse(item.legal_limit.unit.value))
+            # never past the legal limit (a 工作日 promise vs a 自然日 law around holidays)
+            found = promised_within_legal(today, limit, legal, context.calendar)
             promised = {
                 "limit": str(item.promised_limit),
                 "date": found.date.isoformat(),
