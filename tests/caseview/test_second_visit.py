@@ -5,6 +5,7 @@ notice, and a spent notice or a case that is no notice is refused with a clear w
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -29,7 +30,7 @@ async def second_visit(desk: Desk, number: str, key: str | None = None) -> httpx
 
 
 async def test_the_notice_opens_a_filled_draft_and_the_decision_links_back(
-    desk: Desk, hall_app: FastAPI
+    desk: Desk, hall_app: FastAPI, login_headers: Callable[..., Awaitable[dict[str, str]]]
 ) -> None:
     number = await noticed(desk)
     answer = await second_visit(desk, number)
@@ -66,6 +67,14 @@ async def test_the_notice_opens_a_filled_draft_and_the_decision_links_back(
     assert case["decision"] == "accepted"
     got = await desk.api.get(f"/api/v1/cases/{case['case_no']}", headers=desk.headers)
     assert got.json()["follows_notice"] == number
+
+    # the daily report: one notice came back, and it was accepted (二次办结率 100%)
+    supervisor = await login_headers("supervisor")
+    report = await desk.api.get("/api/v1/reports/daily", headers=supervisor)
+    assert report.status_code == 200, report.text
+    total = report.json()["total"]
+    assert (total["notice"], total["returned"], total["returned_accepted"]) == (1, 1, 1)
+    assert total["second_rate"] == 1.0
 
     # the notice is spent: a third scan names the case that answered it
     spent = await second_visit(desk, number)
