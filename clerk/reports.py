@@ -176,7 +176,8 @@ def _row(
             {
                 c.follows_notice
                 for c in cases
-                if c.follows_notice and (c.decision in ACCEPTED or c.decision == "completed_on_spot")
+                if c.follows_notice
+                and (c.decision in ACCEPTED or c.decision == "completed_on_spot")
             }
         ),
     )
