@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from clerk import checklist
 from screens.app import ClerkApp
+from screens.case_view import CaseViewScreen
 from screens.components.checklist_table import ChecklistTable
 from screens.components.decision_dialog import DecisionDialog
 from screens.components.result_dialog import ResultDialog
@@ -126,3 +127,34 @@ async def test_a_notice_scanned_into_a_started_intake_is_refused_and_nothing_los
         assert screen.form.items == [ITEM] and not screen.form.follows_notice
         told = [str(n.message) for n in app._notifications]
         assert any("已有内容" in m for m in told), told
+
+
+async def test_from_the_case_lookup_v_opens_the_second_visit(
+    hall: RunningHall, make_app: AppFactory
+) -> None:
+    """The other way in: F7 cases, scan the notice, V on the notice's case view."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "clerk1", hall.credentials["clerk1"])
+        notice_no, received, noticed = await first_visit_ends_in_a_notice(Keys(pilot))
+        keys = Keys(pilot)
+        await keys.press("f7")
+        await keys.scan(notice_no)
+        for _ in range(40):
+            if isinstance(app.screen, CaseViewScreen) and app.screen.work is not None:
+                break
+            await pilot.pause(0.1)
+        view = app.screen
+        assert isinstance(view, CaseViewScreen) and view.status == "notice"
+        await keys.press("v")
+        for _ in range(40):
+            if isinstance(app.screen, IntakeScreen) and app.screen.form.follows_notice:
+                break
+            await pilot.pause(0.1)
+        screen = app.screen
+        assert isinstance(screen, IntakeScreen)
+        await settle(pilot)
+        assert screen.form.follows_notice == notice_no
+        assert screen.form.marks[received].state is checklist.State.RECEIVED
+        assert [m.name for m in screen.view.verdict.missing] == noticed
+        assert (keys.presses, keys.scans) == (2, 1)  # F7, V and the scan
