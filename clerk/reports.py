@@ -10,6 +10,9 @@ For every row:
 - service time: finish - start of the tickets done, average / p90;
 - outcomes: cases decided (one per item) — accepted (incl. 容缺), on the spot (现场办结),
   notice (一次性告知), refused (不予受理);
+- second visits: notices that came back (distinct 一次性告知书 a case decided in the period
+  answers), those of them accepted (a case answering it accepted or finished on the spot), and
+  二次办结率 = accepted / came back (blank when none came back);
 - by hour (hall-local): arrivals for categories and the total, tickets done for windows and
   clerks.
 
@@ -69,6 +72,7 @@ class ReportCase:
     window_no: int | None = None
     clerk: str | None = None
     category: str | None = None
+    follows_notice: str | None = None  # the 一次性告知 this case answers (a second visit)
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,13 @@ class ReportRow:
     notice: int
     refused: int
     hours: tuple[int, ...]  # 24 counts, hall-local hours 0..23
+    returned: int = 0  # 一次性告知书 that came back (second visits)
+    returned_accepted: int = 0  # of them, accepted on the second visit
+
+    @property
+    def second_rate(self) -> float | None:
+        """二次办结率: notices accepted on the second visit / notices that came back."""
+        return self.returned_accepted / self.returned if self.returned else None
 
 
 @dataclass(frozen=True)
@@ -160,6 +171,15 @@ def _row(
         notice=sum(1 for c in cases if c.decision == "notice"),
         refused=sum(1 for c in cases if c.decision == "refused"),
         hours=tuple(hours),
+        returned=len({c.follows_notice for c in cases if c.follows_notice}),
+        returned_accepted=len(
+            {
+                c.follows_notice
+                for c in cases
+                if c.follows_notice
+                and (c.decision in ACCEPTED or c.decision == "completed_on_spot")
+            }
+        ),
     )
 
 
@@ -249,6 +269,9 @@ COLUMNS = (
     "on_spot",
     "notice",
     "refused",
+    "returned",
+    "returned_accepted",
+    "second_rate",
 )
 
 
@@ -269,6 +292,9 @@ def row_values(row: ReportRow) -> list[str]:
         str(row.on_spot),
         str(row.notice),
         str(row.refused),
+        str(row.returned),
+        str(row.returned_accepted),
+        "" if row.second_rate is None else f"{row.second_rate:.0%}",
     ]
 
 
@@ -335,6 +361,9 @@ def _row_to_dict(row: ReportRow) -> dict[str, Any]:
         "notice": row.notice,
         "refused": row.refused,
         "hours": list(row.hours),
+        "returned": row.returned,
+        "returned_accepted": row.returned_accepted,
+        "second_rate": row.second_rate,
     }
 
 
@@ -357,6 +386,8 @@ def _row_from_dict(data: Mapping[str, Any]) -> ReportRow:
         notice=int(data["notice"]),
         refused=int(data["refused"]),
         hours=tuple(int(h) for h in data["hours"]),
+        returned=int(data.get("returned") or 0),
+        returned_accepted=int(data.get("returned_accepted") or 0),
     )
 
 

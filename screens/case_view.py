@@ -51,11 +51,13 @@ READY = KeyAction("caseview.ready", "a", "ready", "caseview.keys.ready")
 HANDOVER = KeyAction("caseview.handover", "h", "handover", "caseview.keys.handover")
 MAIL = KeyAction("caseview.mail", "m", "mail", "caseview.keys.mail")
 REPRINT = KeyAction("caseview.reprint", "p", "reprint", "caseview.keys.reprint")
-CASEVIEW_KEYS = (BACK, REFRESH, RESUBMIT, READY, HANDOVER, MAIL, REPRINT)
+SECOND_VISIT = KeyAction("caseview.second_visit", "v", "second_visit", "caseview.keys.second_visit")
+CASEVIEW_KEYS = (BACK, REFRESH, RESUBMIT, READY, HANDOVER, MAIL, REPRINT, SECOND_VISIT)
 
 # action name -> the hall's action id (CaseWork.actions)
 NEEDS = {"resubmit": "resubmit", "ready": "ready", "handover": "handover", "mail": "mail"}
 NEEDS["reprint"] = "reprint"
+NEEDS["second_visit"] = "second_visit"
 
 LIVE_GROUP = "live-caseview"
 RETRY_S = 2.0
@@ -199,6 +201,8 @@ def summary_text(work_: CaseWork) -> Text:
             _t("view.agent", name=case.agent.get("name", ""), id=case.agent.get("id_number", ""))
             + "\n"
         )
+    if case.follows_notice:
+        text.append(_t("view.follows_notice", number=case.follows_notice) + "\n")
     text.append(
         _t(
             "view.decision",
@@ -411,6 +415,23 @@ class CaseViewScreen(ClerkScreen):
 
     def action_refresh(self) -> None:
         self.load()
+
+    @work(exclusive=True, group="caseview-second-visit")
+    async def action_second_visit(self) -> None:
+        """A 一次性告知 case: the applicant is back — an intake filled from the first visit."""
+        from screens.intake import IntakeScreen
+
+        self.say(_t("view.second_visit_opening"))
+        try:
+            draft = await self.clerk.client.second_visit(self.case_no)
+        except HallClientError as exc:
+            self._failed(exc)
+            return
+        catalog, index = await self.clerk.catalog_and_index()
+        self.say("")
+        self.app.push_screen(
+            IntakeScreen(catalog, index, self.clerk.client, draft=draft, offer_drafts=False)
+        )
 
     def action_resubmit(self) -> None:
         if self.work is None or self.work.correction is None:

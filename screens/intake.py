@@ -62,7 +62,7 @@ from screens.components.result_dialog import Printer, ResultDialog
 from screens.components.situation_panel import SituationPanel
 from screens.components.steady_footer import SteadyFooter
 from screens.components.verdict_bar import VerdictBar
-from screens.errors import error_text
+from screens.errors import error_text, session_ended
 from screens.intake_state import (
     MAIL,
     ORGANIZATION,
@@ -407,6 +407,8 @@ class IntakeScreen(Screen[VisitRecord | None]):
             )
         if self.form.elicenses:
             parts.append(_t("header.elicenses", types="、".join(sorted(self.form.elicenses))))
+        if self.form.follows_notice:
+            parts.append(_t("header.second_visit", number=self.form.follows_notice))
         if self.revealed:
             parts.append(_t("header.revealed"))
         self.query_one("#intake-header", Static).update("  ·  ".join(parts))
@@ -446,6 +448,45 @@ class IntakeScreen(Screen[VisitRecord | None]):
             self.action_focus_situations()
         else:
             self._advance()
+
+    @on(ItemSearch.CaseNumber, "#intake-search")
+    def _case_number(self, event: ItemSearch.CaseNumber) -> None:
+        """The applicant's second visit: the 一次性告知书's number, scanned into the search box,
+        fills this intake from the first visit (services/hall/cases/second_visit.py)."""
+        event.stop()
+        self.query_one(ItemSearch).set_query("")
+        if not self.form.is_empty() or self.draft_id is not None:
+            self.notify(_t("second_visit.busy"), severity="warning", markup=False)
+            return
+        self._second_visit(event.number)
+
+    @work(exclusive=True, group="intake-offer")
+    async def _second_visit(self, number: str) -> None:
+        self.notify(_t("second_visit.loading", number=number), markup=False, timeout=2)
+        ticket_id = self.ticket.id if self.ticket is not None else None
+        try:
+            draft = await self.client.second_visit(number, ticket_id=ticket_id)
+        except HallClientError as exc:
+            if session_ended(exc):
+                self.clerk.session_lost(error_text(exc))
+                return
+            message = _t("second_visit.failed", problem=error_text(exc))
+            self.notify(message, severity="error", markup=False, timeout=10)
+            return
+        await self._load_draft(draft)
+        none = _t("second_visit.none")
+        missing = [m.name for m in self.view.verdict.missing]
+        self.notify(
+            _t(
+                "second_visit.loaded",
+                number=self.form.follows_notice or number,
+                received="、".join(self.form.notice_received) or none,
+                missing="、".join(missing) or none,
+            ),
+            markup=False,
+            timeout=15,
+        )
+        self._advance()
 
     @on(ApplicantForm.Changed)
     async def _applicant_changed(self, event: ApplicantForm.Changed) -> None:

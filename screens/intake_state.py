@@ -113,6 +113,9 @@ class IntakeForm:
     delivery_recipient: str = ""
     delivery_phone: str = ""
     notes: str = ""
+    # a second visit: the 一次性告知 it answers and what that visit had (second_visit.py)
+    follows_notice: str = ""
+    notice: dict[str, Any] = field(default_factory=dict)
 
     def is_empty(self) -> bool:
         """Nothing typed or chosen yet (no draft is worth saving)."""
@@ -236,6 +239,9 @@ class IntakeForm:
             "notes": self.notes,
             "form": {"typed_fields": dict(self.fields)},
         }
+        if self.follows_notice:
+            state["follows_notice"] = self.follows_notice
+            state["notice"] = dict(self.notice)
         if self.agent_on:
             agent = self.agent.to_state()
             agent["authorized"] = self.agent_authorized(catalog) if catalog else False
@@ -283,7 +289,14 @@ class IntakeForm:
             delivery_recipient=str(delivery.get("recipient") or ""),
             delivery_phone=str(delivery.get("phone") or ""),
             notes=str(state.get("notes") or ""),
+            follows_notice=str(state.get("follows_notice") or ""),
+            notice=dict(state.get("notice") or {}),
         )
+
+    @property
+    def notice_received(self) -> list[str]:
+        """A second visit: the materials the first visit received, marked again (to confirm)."""
+        return [str(n) for n in self.notice.get("received") or []]
 
     # ------------------------------------------------------------------ agent materials
 

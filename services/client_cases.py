@@ -151,6 +151,7 @@ class CaseRecord:
     promised: Promised
     completed_at: datetime | None
     events: tuple[CaseEvent, ...]
+    follows_notice: str | None = None  # the 一次性告知 this case answers (a second visit)
 
     @classmethod
     def of(cls, data: Mapping[str, Any]) -> CaseRecord:
@@ -181,6 +182,7 @@ class CaseRecord:
             decided_at=_dt(data["decided_at"]),
             promised=Promised.of(data.get("promised") or {}),
             completed_at=_dt(data["completed_at"]) if data.get("completed_at") else None,
+            follows_notice=data.get("follows_notice") or None,
             events=tuple(
                 CaseEvent(
                     at=_dt(e["at"]),
@@ -338,6 +340,18 @@ class CasesApi:
             idempotency_key=_key(),
         )
         return DraftSaved.of(data)
+
+    async def second_visit(self, notice_no: str, *, ticket_id: int | None = None) -> Draft:
+        """The applicant is back with the 一次性告知书 `notice_no`: a draft filled from the
+        first visit (services/hall/cases/second_visit.py). Raises HallClientError with code
+        casework.not_a_notice / casework.notice_answered / not_found."""
+        data = await self.request(
+            "POST",
+            f"/notices/{notice_no}/second-visit",
+            json={"ticket_id": ticket_id},
+            idempotency_key=_key(),
+        )
+        return Draft.of(data)
 
     async def get_draft(self, draft_id: str) -> Draft:
         return Draft.of(await self.request("GET", f"/drafts/{draft_id}"))

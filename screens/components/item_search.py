@@ -25,6 +25,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from clerk import i18n
+from clerk.cases import is_valid_case_number, normalize_case_number
 from clerk.catalog.search import CODE, NAME, Hit, Kind, SearchIndex
 from screens.base import localize_bindings
 from screens.keymap import KeyAction, register
@@ -47,6 +48,12 @@ APPLICANT = KeyAction(
 SEARCH_KEYS = (DOWN, UP, PAGE_DOWN, PAGE_UP, SELECT, CLEAR, APPLICANT)
 
 APPLICANT_CYCLE: tuple[str | None, ...] = (None, "自然人", "法人")
+
+
+def case_number_in(text: str) -> str | None:
+    """The case number `text` is (a receipt's or notice's barcode, or typed), else None."""
+    value = normalize_case_number(text)
+    return value if is_valid_case_number(value) else None
 
 
 class ItemSearch(Vertical):
@@ -82,6 +89,18 @@ class ItemSearch(Vertical):
         item_search: ItemSearch
         query: str
         count: int
+
+        @property
+        def control(self) -> ItemSearch:
+            return self.item_search
+
+    @dataclass
+    class CaseNumber(Message):
+        """A case number (valid check digit) was scanned or typed and Enter pressed — e.g. the
+        一次性告知书's barcode on the applicant's second visit. Not a search: no item is chosen."""
+
+        item_search: ItemSearch
+        number: str
 
         @property
         def control(self) -> ItemSearch:
@@ -267,6 +286,10 @@ class ItemSearch(Vertical):
         self.results.action_page_up()  # type: ignore[no-untyped-call]
 
     def action_select(self) -> None:
+        number = case_number_in(self.input.value)
+        if number is not None:
+            self.post_message(self.CaseNumber(self, number))
+            return
         hit = self.highlighted
         if hit is not None:
             self.post_message(self.Selected(self, hit.code, hit.kind, hit))

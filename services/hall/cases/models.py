@@ -8,6 +8,8 @@
 - cases          one per item: who, what, the file, the decision, the promised date, the status.
                  `id_number` is the full number (the back office needs it); `id_hash`/`phone_hash`
                  (sha256 of the normalised value) serve exact lookups; responses show `*_masked`
+                 `follows_notice`: the notice a second visit answers (services/hall/cases/
+                 second_visit.py)
 - case_events    the status timeline, one row per status change
 """
 
@@ -115,6 +117,8 @@ class Case(Base):
     promised_notes: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     completed_at: Mapped[datetime | None]
     updated_at: Mapped[datetime]
+    # the 一次性告知 (its case number) this case answers: the applicant's second visit
+    follows_notice: Mapped[str | None] = mapped_column(String(20), index=True)
 
     visit: Mapped[Visit] = relationship(back_populates="cases", lazy="joined")
     events: Mapped[list[CaseEvent]] = relationship(

@@ -436,6 +436,8 @@ def actions_for(case: Case) -> list[str]:
         out += ["handover", "mail"]
     if case.decision in (S.ACCEPTED.value, S.ACCEPTED_RONGQUE.value, S.COMPLETED_ON_SPOT.value):
         out.append("reprint")
+    if status is S.NOTICE:  # the applicant is back with the 一次性告知书 (second_visit.py)
+        out.append("second_visit")
     return out
 
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
-from services.hall.cases import service
+from services.hall.cases import second_visit, service
 from services.hall.cases.schemas import (
     CaseOut,
     CaseSummaryOut,
@@ -20,6 +20,7 @@ from services.hall.cases.schemas import (
     DraftSummaryOut,
     RevealIn,
     RevealOut,
+    SecondVisitIn,
     VisitIn,
     VisitOut,
 )
@@ -63,6 +64,18 @@ def save_draft(draft_id: str, body: DraftSaveIn, unit: DeskUnit) -> JSONResponse
                 ticket_id=body.ticket_id,
                 now=unit.now,
             )
+        )
+    )
+
+
+@router.post("/notices/{case_no}/second-visit", response_model=DraftOut)
+def second_visit_draft(case_no: str, body: SecondVisitIn, unit: DeskUnit) -> JSONResponse:
+    """The applicant is back with the 一次性告知书: a draft filled from the first visit (the
+    same open draft again if one already follows this notice). 409 casework.not_a_notice,
+    casework.notice_answered."""
+    return unit.respond(
+        lambda s: DraftOut.of(
+            second_visit.start(s, unit.actor, case_no, ticket_id=body.ticket_id, now=unit.now)
         )
     )
 

@@ -72,6 +72,10 @@ class DraftState(_Loose):
 # --------------------------------------------------------------------------- drafts
 
 
+class SecondVisitIn(BaseModel):
+    ticket_id: int | None = None
+
+
 class DraftCreateIn(BaseModel):
     ticket_id: int | None = None
     state: DraftState = Field(default_factory=DraftState)
@@ -282,6 +286,7 @@ class CaseOut(BaseModel):
     promised: Promised
     completed_at: datetime | None
     events: list[CaseEventOut]
+    follows_notice: str | None = None  # the 一次性告知 this case answers (a second visit)
 
     @classmethod
     def of(cls, case: Case, lang: str = "zh-CN") -> CaseOut:
@@ -319,6 +324,7 @@ class CaseOut(BaseModel):
             promised=Promised.of(case, lang),
             completed_at=case.completed_at,
             events=[CaseEventOut.of(e) for e in case.events],
+            follows_notice=case.follows_notice,
         )
 
 

@@ -672,6 +672,8 @@ def decide(
     session.flush()
     numbers = _case_numbers(session, hall.hall_code, today, len(planned))
     delivery = state.delivery.model_dump(mode="json", exclude_none=True)
+    follows = draft.state.get("follows_notice")  # a second visit (cases/second_visit.py)
+    follows_notice = str(follows) if isinstance(follows, str) and follows else None
     cases: list[Case] = []
     for number, plan in zip(numbers, planned, strict=True):
         item = plan.verdict.item
@@ -713,6 +715,7 @@ def decide(
             promised_notes=[],
             promised_estimated=False,
             updated_at=now,
+            follows_notice=follows_notice,
         )
         if plan.status in (CaseStatus.ACCEPTED, CaseStatus.ACCEPTED_RONGQUE):
             limit = TimeLimit(
@@ -747,6 +750,7 @@ def decide(
                 "missing": [m["name"] for m in case.missing],
                 "refusal": plan.refusal,
                 "catalog_version": case.catalog_version,
+                "follows_notice": follows_notice,
             },
             at=now,
         )

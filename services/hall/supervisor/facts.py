@@ -236,6 +236,7 @@ def report_facts(
             window_no=c.window_no,
             clerk=c.clerk,
             category=by_ticket.get(c.ticket_id) if c.ticket_id is not None else None,
+            follows_notice=c.follows_notice,
         )
         for c in session.scalars(
             select(Case)
