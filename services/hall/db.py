@@ -116,14 +116,15 @@ class Database:
     _writer: sessionmaker[Session]
 
     @classmethod
-    def open(cls, url: str) -> Database:
+    def open(cls, url: str, *, info: dict[str, Any] | None = None) -> Database:
+        """`info` goes into every session's `info` (e.g. the audit anchor's path)."""
         engine = make_engine(url)
         writer_bind = engine.execution_options(sqlite_begin="IMMEDIATE")
         return cls(
             url=normalise_url(url),
             engine=engine,
-            _reader=sessionmaker(bind=engine, expire_on_commit=False),
-            _writer=sessionmaker(bind=writer_bind, expire_on_commit=False),
+            _reader=sessionmaker(bind=engine, expire_on_commit=False, info=dict(info or {})),
+            _writer=sessionmaker(bind=writer_bind, expire_on_commit=False, info=dict(info or {})),
         )
 
     @property

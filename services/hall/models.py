@@ -150,7 +150,8 @@ class WindowCategory(Base):
 
 
 class AuditEntry(Base):
-    """Append-only, hash-chained: hash = sha256(prev_hash + canonical JSON of the row)."""
+    """Append-only, hash-chained: hash = HMAC(audit key, prev_hash + canonical JSON of the row);
+    `keyed` false marks rows written before 0008 (plain sha256), see services/hall/audit.py."""
 
     __tablename__ = "audit_log"
 
@@ -163,6 +164,7 @@ class AuditEntry(Base):
     data: Mapped[dict[str, Any]]
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    keyed: Mapped[bool] = mapped_column(Boolean, default=True, server_default="0")
 
 
 class IdempotencyKey(Base):
