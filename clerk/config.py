@@ -174,8 +174,7 @@ class Settings(BaseSettings):
         """The store: the configured URL, or the embedded SQLite file in the user data dir."""
         if self.service.db:
             return self.service.db
-        folder = paths.data_dir()
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = paths.private_dir(paths.data_dir())
         return f"sqlite:///{folder / 'hall.sqlite3'}"
 
 

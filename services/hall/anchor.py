@@ -46,8 +46,7 @@ def note_head(session: Session, row_id: int, row_hash: str) -> None:
 
 
 def append(path: Path, row_id: int, row_hash: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(path.parent, 0o700)
+    paths.private_dir(path.parent)
     line = f"{row_id} {row_hash} {now().strftime('%Y-%m-%dT%H:%M:%SZ')}\n".encode("ascii")
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
