@@ -19,12 +19,13 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
-    Text,
     TypeDecorator,
     UniqueConstraint,
     event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from services.hall.personal import EncryptedText
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -180,7 +181,8 @@ class IdempotencyKey(Base):
     path: Mapped[str] = mapped_column(String(255))
     fingerprint: Mapped[str] = mapped_column(String(64))
     status: Mapped[int] = mapped_column(Integer)
-    body: Mapped[str] = mapped_column(Text)
+    # the first answer may carry a draft's full applicant: encrypted like the rest of them
+    body: Mapped[str] = mapped_column(EncryptedText)
     created_at: Mapped[datetime] = mapped_column(index=True)
 
 

@@ -15,7 +15,19 @@ import hashlib
 import json
 from typing import Any
 
-from sqlalchemy import Dialect, Text, TypeDecorator
+from sqlalchemy import (
+    Column,
+    Dialect,
+    MetaData,
+    Table,
+    Text,
+    TypeDecorator,
+    literal,
+    literal_column,
+    select,
+    update,
+)
+from sqlalchemy.orm import Session
 
 from clerk.identity import validate_phone
 from services.hall import keys
@@ -76,3 +88,32 @@ class EncryptedJSON(TypeDecorator[Any]):
             return None
         clear = keys.decrypt(value)
         return json.loads(clear) if clear else None
+
+
+def encrypted_columns(metadata: MetaData) -> list[tuple[Table, list[Column[Any]]]]:
+    """Every table with encrypted columns, and those columns."""
+    found = []
+    for table in metadata.sorted_tables:
+        columns = [c for c in table.columns if isinstance(c.type, EncryptedText | EncryptedJSON)]
+        if columns:
+            found.append((table, columns))
+    return found
+
+
+def reencrypt_all(session: Session, metadata: MetaData) -> int:
+    """Re-encrypt every encrypted value under the newest data key (rotation); rows changed.
+    Works on the stored text, so nothing is decoded into Python objects on the way."""
+    changed = 0
+    for table, columns in encrypted_columns(metadata):
+        key = next(iter(table.primary_key.columns))
+        raw = [literal_column(c.name, Text) for c in columns]
+        rows = session.execute(select(key, *raw).select_from(table)).all()
+        for row in rows:
+            values = {c.name: keys.reencrypt(row[i + 1]) for i, c in enumerate(columns)}
+            session.execute(
+                update(table)
+                .where(key == row[0])
+                .values(**{name: literal(value, Text) for name, value in values.items()})
+            )
+            changed += 1
+    return changed

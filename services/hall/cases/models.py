@@ -118,6 +118,8 @@ class Case(Base):
     promised_notes: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     completed_at: Mapped[datetime | None]
     updated_at: Mapped[datetime]
+    # when the retention rule replaced the personal data by masked forms (retention.py)
+    purged_at: Mapped[datetime | None]
 
     visit: Mapped[Visit] = relationship(back_populates="cases", lazy="joined")
     events: Mapped[list[CaseEvent]] = relationship(

@@ -1,8 +1,10 @@
 """Personal data at rest and the keyed audit chain.
 
+- cases.purged_at: when the retention rule masked the case (services/hall/cases/retention.py).
 - audit_log.keyed: rows from now on are HMAC-chained under the hall's audit key; rows already
   there stay plain sha256 (keyed false) and may only precede the keyed ones.
-- cases.id_number, phone, applicant, fields, delivery; drafts.state; outbox.payload become text
+- cases.id_number, phone, applicant, fields, delivery; drafts.state; outbox.payload (and the
+  stored first answers, idempotency_keys.body) become text
   holding Fernet tokens under the hall's data key (services/hall/personal.py); the rows already
   there are encrypted here, and cases' id_hash / phone_hash are recomputed as keyed hashes.
   Appointments keep their old unkeyed id_hash until their day has passed (the check-in lookup
@@ -25,6 +27,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from services.hall import keys, personal
+from services.hall.models import UTCDateTime
 
 revision: str = "0008_pii_at_rest"
 down_revision: str | None = "0006_practice"
@@ -42,6 +45,7 @@ COLUMNS: dict[str, list[tuple[str, sa.types.TypeEngine[Any]]]] = {
     ],
     "drafts": [("state", sa.JSON())],
     "outbox": [("payload", sa.JSON())],
+    "idempotency_keys": [("body", sa.Text())],  # a first answer may hold a draft's applicant
 }
 
 
@@ -50,6 +54,8 @@ def _retype(to_text: bool) -> None:
     for table, columns in COLUMNS.items():
         with op.batch_alter_table(table) as batch:
             for name, before in columns:
+                if isinstance(before, sa.Text):
+                    continue  # already text
                 kwargs: dict[str, Any] = {}
                 if to_text:
                     if pg:
@@ -108,6 +114,8 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("keyed", sa.Boolean(), nullable=False, server_default=sa.false())
         )
+    with op.batch_alter_table("cases") as batch:
+        batch.add_column(sa.Column("purged_at", UTCDateTime(), nullable=True))
     _retype(to_text=True)
     _rewrite(_encrypt, rehash=True)
 
@@ -115,5 +123,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     _rewrite(_decrypt, rehash=False)
     _retype(to_text=False)
+    with op.batch_alter_table("cases") as batch:
+        batch.drop_column("purged_at")
     with op.batch_alter_table("audit_log") as batch:
         batch.drop_column("keyed")
