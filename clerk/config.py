@@ -60,6 +60,9 @@ class ServiceSettings(BaseModel):
     login_max_failures: int = 5
     login_window_minutes: int = 15
     login_lockout_minutes: int = 15
+    # The audit chain's anchor file (append-only, outside the store; docs/security.md).
+    # None: <data dir>/audit/<digest of the store URL>.anchor.
+    audit_anchor: str | None = None
 
 
 class PrinterSettings(BaseModel):
@@ -116,6 +119,10 @@ class CaseSettings(BaseModel):
     sms_url: str = ""
     sms_log: str | None = None
     sms_timeout_s: float = 5.0
+    # Retention (docs/security.md): the applicant's ID number, phone and contact data are
+    # replaced by their masked form this many days after a case is closed (0: never).
+    # `clerk cases purge` and the daily close apply it; every purge is audited.
+    retain_days: int = Field(default=180, ge=0)
 
 
 class SupervisorSettings(BaseModel):
@@ -167,8 +174,7 @@ class Settings(BaseSettings):
         """The store: the configured URL, or the embedded SQLite file in the user data dir."""
         if self.service.db:
             return self.service.db
-        folder = paths.data_dir()
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = paths.private_dir(paths.data_dir())
         return f"sqlite:///{folder / 'hall.sqlite3'}"
 
 

@@ -9,6 +9,7 @@ import re
 import time
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
+from urllib.parse import unquote_plus
 
 from clerk import paths
 from clerk.clock import log_stamp
@@ -21,6 +22,30 @@ _PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 def mask_text(text: str) -> str:
     text = _ID.sub(lambda m: f"{m.group(1)}********{m.group(2)}", text)
     return _PHONE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
+
+
+# In a query string any run of 7+ digits (spaces, dashes, + between them) may be an ID number or
+# a phone in some spelling ("+86 138-1234-5678"): all of it but the ends is masked.
+_DIGITS = re.compile(r"\d[\d\s+\-]{5,}\d[Xx]?")
+
+
+def mask_url(url: str) -> str:
+    """`url` with its query string decoded and every long number in it masked."""
+    path, sep, query = url.partition("?")
+    if not sep:
+        return mask_text(url)
+    query = unquote_plus(query)
+    return path + "?" + _DIGITS.sub(lambda m: m.group()[:3] + "****" + m.group()[-2:], query)
+
+
+class MaskFilter(logging.Filter):
+    """Masks personal data in a record before any handler writes it (uvicorn's access log)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and record.args:
+            record.args = tuple(mask_url(a) if isinstance(a, str) else a for a in record.args)
+        record.msg = mask_text(str(record.msg))
+        return True
 
 
 class JsonFormatter(logging.Formatter):
@@ -42,9 +67,8 @@ class JsonFormatter(logging.Formatter):
 
 
 def log_file(name: str = "clerk") -> Path:
-    folder = paths.log_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{name}.log"
+    folder = paths.private_dir(paths.log_dir())
+    return paths.private_file(folder / f"{name}.log")
 
 
 def setup(name: str = "clerk", level: int = logging.INFO) -> Path:

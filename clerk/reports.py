@@ -104,6 +104,14 @@ class ReportRow:
 
 
 @dataclass(frozen=True)
+class AuditHead:
+    """The audit chain's newest row when the report was made (its anchor on paper)."""
+
+    count: int
+    hash: str
+
+
+@dataclass(frozen=True)
 class DailyReport:
     first: date
     last: date
@@ -111,6 +119,7 @@ class DailyReport:
     categories: tuple[ReportRow, ...]
     windows: tuple[ReportRow, ...]
     clerks: tuple[ReportRow, ...]
+    audit_head: AuditHead | None = None
 
     @property
     def hour_span(self) -> tuple[int, int]:
@@ -200,6 +209,7 @@ def build(
     category_names: Mapping[str, str] | None = None,
     window_names: Mapping[int, str] | None = None,
     clerk_names: Mapping[str, str] | None = None,
+    audit_head: AuditHead | None = None,
 ) -> DailyReport:
     """The report of the hall days first..last (the facts may hold more; they are filtered)."""
     last = last or first
@@ -244,7 +254,7 @@ def build(
         for u in sorted(set(by_clerk) | set(cases_clerk))
     )
     total = _row("*", "", ts, cs, _issued)
-    return DailyReport(first, last, total, categories, windows, clerks)
+    return DailyReport(first, last, total, categories, windows, clerks, audit_head)
 
 
 # --- output ------------------------------------------------------------------------------------
@@ -339,6 +349,10 @@ def to_csv(report: DailyReport) -> str:
         )
         for row in rows:
             w.writerow([*row_names(row), *row_values(row), *(row.hours[h] for h in hours)])
+    if report.audit_head is not None:
+        w.writerow([])
+        w.writerow([t("supervisor.report.audit_head", count=report.audit_head.count)])
+        w.writerow([report.audit_head.count, report.audit_head.hash])
     return out.getvalue()
 
 
@@ -399,6 +413,11 @@ def report_to_dict(report: DailyReport) -> dict[str, Any]:
         "categories": [_row_to_dict(r) for r in report.categories],
         "windows": [_row_to_dict(r) for r in report.windows],
         "clerks": [_row_to_dict(r) for r in report.clerks],
+        "audit_head": (
+            {"count": report.audit_head.count, "hash": report.audit_head.hash}
+            if report.audit_head
+            else None
+        ),
     }
 
 
@@ -410,4 +429,9 @@ def report_from_dict(data: Mapping[str, Any]) -> DailyReport:
         categories=tuple(_row_from_dict(r) for r in data["categories"]),
         windows=tuple(_row_from_dict(r) for r in data["windows"]),
         clerks=tuple(_row_from_dict(r) for r in data["clerks"]),
+        audit_head=(
+            AuditHead(int(head["count"]), str(head["hash"]))
+            if isinstance(head := data.get("audit_head"), Mapping)
+            else None
+        ),
     )

@@ -116,12 +116,12 @@ class FolderPrinter:
         suffix = "-reprint" if doc.reprint_at else ""
         target = self.folder / f"{doc.kind}-{_safe(number_of(doc))}-{stamp}{suffix}.pdf"
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            paths.private_dir(self.folder)  # receipts carry names and masked IDs: 0700 / 0600
             n = 1
             while target.exists():
                 n += 1
                 target = target.with_name(f"{target.stem.rsplit('~', 1)[0]}~{n}.pdf")
-            tmp = target.with_suffix(".part")
+            tmp = paths.private_file(target.with_suffix(".part"))
             tmp.write_bytes(data)
             os.replace(tmp, target)
         except OSError as exc:

@@ -144,5 +144,12 @@ def render_report_pdf(
     _table(pdf, t("supervisor.report.by_window"), report.windows, width)
     _table(pdf, t("supervisor.report.by_clerk"), report.clerks, width)
     _hours(pdf, report, width)
+    if report.audit_head is not None:
+        pdf.ln(3)
+        pdf.set_font("cjk", "", 8)
+        pdf.set_text_color(*GREY)
+        head = report.audit_head
+        pdf.multi_cell(0, 5, t("supervisor.report.audit_head", count=head.count) + "：" + head.hash)
+        pdf.set_text_color(0, 0, 0)
     lend_fonts(pdf)
     return bytes(pdf.output())

@@ -416,13 +416,11 @@ class CasesApi:
     async def find_cases(
         self, q: str | None = None, *, ticket_id: int | None = None, limit: int = 50
     ) -> list[CaseSummary]:
-        """By case number (typed or scanned), applicant ID number / USCC, or phone; exact."""
-        params: dict[str, Any] = {"limit": limit}
-        if q:
-            params["q"] = q
-        if ticket_id is not None:
-            params["ticket_id"] = ticket_id
-        return [CaseSummary.of(c) for c in await self.request("GET", "/cases", params=params)]
+        """By case number (typed or scanned), applicant ID number / USCC, or phone; exact.
+        Sent in a POST body: an ID number or phone never goes into a URL (or an access log)."""
+        body: dict[str, Any] = {"limit": limit, "q": q or None, "ticket_id": ticket_id}
+        found = await self.request("POST", "/cases/search", json=body)
+        return [CaseSummary.of(c) for c in found]
 
     async def reveal_applicant(self, case_no: str, reason: str) -> dict[str, Any]:
         """The full applicant (ID, phone) and agent of a case; the reason is audited."""

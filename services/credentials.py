@@ -101,7 +101,7 @@ def _read_file() -> dict[str, str]:
 
 def _write_file(data: dict[str, str]) -> None:
     path = secrets_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    paths.private_dir(path.parent)
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:

@@ -86,7 +86,7 @@ class LogSms:
 
     def send(self, message: Message) -> None:
         path = self.path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        paths.private_dir(path.parent)
         stamp = clock_now().isoformat(timespec="seconds")  # UTC, with its offset
         text = " ".join(message.text.split())
         line = (

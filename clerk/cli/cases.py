@@ -2,6 +2,8 @@
 
 clerk cases overdue [--all-near/--only-overdue] [--limit N]
     the hall's open cases over (and close to) their promised date, most urgent first
+clerk cases purge
+    the retention rule: closed cases past [cases] retain_days keep only masked personal data
 """
 
 from __future__ import annotations
@@ -65,6 +67,24 @@ def overdue(state: CliContext, near: bool, limit: int) -> None:
             "caseview.cli.count", count=len(rows), near=state.settings.cases.near_deadline_workdays
         )
     )
+
+
+@cases_group.command("purge")
+@pass_cli
+def purge(state: CliContext) -> None:
+    """Mask the personal data of cases closed longer ago than [cases] retain_days."""
+    from clerk.cli.users import run_op
+    from services.hall.cases import retention
+
+    days = state.settings.cases.retain_days
+    if days <= 0:
+        click.echo(i18n.t("cases.cli.purge_off"))
+        return
+    count = run_op(
+        state,
+        lambda session, actor, now: retention.purge(session, actor, now=now, retain_days=days),
+    )
+    click.echo(i18n.t("cases.cli.purged", count=count, days=days))
 
 
 def register(group: click.Group) -> None:

@@ -37,19 +37,26 @@ def queue_group() -> None:
 def close_day(state: CliContext, day: datetime | None) -> None:
     """Expire every unfinished ticket of the day (and of earlier days)."""
     from clerk.tickets import hall_day
+    from services.hall.cases import retention
     from services.hall.queue import service
     from services.hall.queue.settings import QueueSettings
 
     settings = QueueSettings.load()
 
-    def op(session: Session, actor: Actor, now: datetime) -> tuple[date, int]:
+    retain_days = state.settings.cases.retain_days
+
+    def op(session: Session, actor: Actor, now: datetime) -> tuple[date, int, int]:
         through = day.date() if day is not None else hall_day(now)
         expired = service.expire_due(session, actor, now, settings, through=through)
-        return through, len(expired)
+        # the daily close also applies the retention rule (docs/security.md)
+        purged = retention.purge(session, actor, now=now, retain_days=retain_days)
+        return through, len(expired), purged
 
-    through, count = run_op(state, op)
+    through, count, purged = run_op(state, op)
     key = "queue.cli.closed" if count else "queue.cli.nothing"
     click.echo(i18n.t(key, day=through.isoformat(), count=count))
+    if purged:
+        click.echo(i18n.t("cases.cli.purged", count=purged, days=retain_days))
 
 
 @queue_group.command("status")

@@ -29,13 +29,15 @@ def report_group() -> None:
 
 def _from_store(state: CliContext, first: date, last: date) -> DailyReport:
     from clerk.cli.users import open_store
-    from clerk.reports import build
+    from clerk.reports import AuditHead, build
+    from services.hall import audit
     from services.hall.supervisor.facts import report_facts
 
     hall = open_store(state)
     try:
         with hall.db.read() as session:
             tickets, cases, categories, windows, clerks = report_facts(session, first, last)
+            head = audit.head(session)
     finally:
         hall.close()
     return build(
@@ -46,6 +48,7 @@ def _from_store(state: CliContext, first: date, last: date) -> DailyReport:
         category_names=categories,
         window_names=windows,
         clerk_names=clerks,
+        audit_head=AuditHead(*head) if head else None,
     )
 
 

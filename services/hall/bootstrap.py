@@ -19,7 +19,7 @@ import clerk
 from clerk import clock as clerk_clock
 from clerk.catalog import Catalog, CatalogError, load_active_catalog
 from clerk.config import Settings
-from services.hall import idempotency, migrate
+from services.hall import anchor, idempotency, migrate
 from services.hall.db import Database, safe_url
 from services.hall.ops import auth as auth_ops
 from services.hall.problems import ApiError
@@ -135,9 +135,12 @@ def bootstrap(
     """Wire a Hall for `settings` (no I/O; the engine connects lazily)."""
     url = database_url or settings.database_url()
     clerk_clock.use_zone(settings.hall.time_zone)
+    info = (
+        {anchor.INFO_PATH: settings.service.audit_anchor} if settings.service.audit_anchor else {}
+    )
     return Hall(
         settings=settings,
-        db=Database.open(url),
+        db=Database.open(url, info=info),
         clock=clock or utcnow,
         limits=limits_from(settings),
     )

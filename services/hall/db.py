@@ -8,14 +8,18 @@ concurrent writers queue on the busy timeout instead of failing on a read-to-wri
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from clerk import paths
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 PG_CONNECT_TIMEOUT_S = 5
@@ -69,10 +73,25 @@ def _pool_for(sqlite_database: str | None) -> dict[str, int]:
     return {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW}
 
 
+def _private_sqlite(database: str | None) -> None:
+    """The store file is this user's only (0600); SQLite gives its -wal and -shm files the same
+    mode. An existing store made before this rule is tightened."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    store = Path(database)
+    if not store.parent.is_dir():
+        return  # connecting reports the missing folder
+    paths.private_file(store)
+    for extra in (store.with_name(store.name + "-wal"), store.with_name(store.name + "-shm")):
+        if extra.exists():
+            os.chmod(extra, 0o600)
+
+
 def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        _private_sqlite(parsed.database)
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
@@ -116,14 +135,15 @@ class Database:
     _writer: sessionmaker[Session]
 
     @classmethod
-    def open(cls, url: str) -> Database:
+    def open(cls, url: str, *, info: dict[str, Any] | None = None) -> Database:
+        """`info` goes into every session's `info` (e.g. the audit anchor's path)."""
         engine = make_engine(url)
         writer_bind = engine.execution_options(sqlite_begin="IMMEDIATE")
         return cls(
             url=normalise_url(url),
             engine=engine,
-            _reader=sessionmaker(bind=engine, expire_on_commit=False),
-            _writer=sessionmaker(bind=writer_bind, expire_on_commit=False),
+            _reader=sessionmaker(bind=engine, expire_on_commit=False, info=dict(info or {})),
+            _writer=sessionmaker(bind=writer_bind, expire_on_commit=False, info=dict(info or {})),
         )
 
     @property

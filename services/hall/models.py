@@ -19,12 +19,13 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
-    Text,
     TypeDecorator,
     UniqueConstraint,
     event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from services.hall.personal import EncryptedText
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -150,7 +151,8 @@ class WindowCategory(Base):
 
 
 class AuditEntry(Base):
-    """Append-only, hash-chained: hash = sha256(prev_hash + canonical JSON of the row)."""
+    """Append-only, hash-chained: hash = HMAC(audit key, prev_hash + canonical JSON of the row);
+    `keyed` false marks rows written before 0008 (plain sha256), see services/hall/audit.py."""
 
     __tablename__ = "audit_log"
 
@@ -163,6 +165,7 @@ class AuditEntry(Base):
     data: Mapped[dict[str, Any]]
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    keyed: Mapped[bool] = mapped_column(Boolean, default=True, server_default="0")
 
 
 class IdempotencyKey(Base):
@@ -178,7 +181,8 @@ class IdempotencyKey(Base):
     path: Mapped[str] = mapped_column(String(255))
     fingerprint: Mapped[str] = mapped_column(String(64))
     status: Mapped[int] = mapped_column(Integer)
-    body: Mapped[str] = mapped_column(Text)
+    # the first answer may carry a draft's full applicant: encrypted like the rest of them
+    body: Mapped[str] = mapped_column(EncryptedText)
     created_at: Mapped[datetime] = mapped_column(index=True)
 
 

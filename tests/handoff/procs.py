@@ -4,7 +4,9 @@ through the hall's HTTP API (the cases room's code: draft -> decision -> outbox)
 
 from __future__ import annotations
 
+import base64
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -88,12 +90,22 @@ class Proc:
         )
 
 
+# The hall's keys (services/hall/keys.py), shared by every process of a world the way a hall's
+# hosts share them (docs/security.md): each process has its own CLERK_HOME, so not by the file.
+HALL_KEYS = {
+    "CLERK_SECRET_HALL_AUDIT_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+    "CLERK_SECRET_HALL_LOOKUP_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+    "CLERK_SECRET_HALL_DATA_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+}
+
+
 def base_env(home: Path, secret: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLERK_")}
     env |= {
         "CLERK_HOME": str(home),
         "CLERK_SECRET_BACKOFFICE_DEFAULT": secret,
         "CLERK_ARGON2_PROFILE": "fast",
+        **HALL_KEYS,
     }
     return env
 

@@ -190,6 +190,7 @@ async def test_a_replayed_callback_is_refused_even_when_the_first_was_not_applie
     assert first_answers == [404, 403, 422]
     assert [r["reason"] for r in refusals(hall_app)] == [
         "replayed",
+        "wrong_department",
         "replayed",
         "bad_body",
         "replayed",
@@ -256,3 +257,26 @@ async def test_supervisors_see_and_retry_dead_handoffs(
     assert [(a.actor, a.target) for a in audited] == [("supervisor", "C1")]
     view = await api.get("/api/v1/handoff/cases/C1", headers=boss)
     assert view.json()["handoffs"][0]["status"] == PENDING
+
+
+async def test_a_callback_from_the_past_is_refused_and_audited(
+    api: httpx.AsyncClient, hall_app: FastAPI, clock: FakeClock, cases: FakeCases
+) -> None:
+    body = protocol.dumps(report("C1", protocol.IN_REVIEW, 1))
+    headers = sign(body, clock, now=clock().timestamp() - 301)  # signed over 5 minutes ago
+    answer = await api.post(PATH, content=body, headers=headers)
+    assert answer.status_code == 401
+    assert [r["reason"] for r in refusals(hall_app)] == ["stale"]
+    assert cases.moves == {}
+
+
+async def test_a_callback_about_another_departments_case_is_refused_and_audited(
+    api: httpx.AsyncClient, hall_app: FastAPI, clock: FakeClock, cases: FakeCases
+) -> None:
+    wrong = await send(api, clock, report("G1", protocol.IN_REVIEW, 1))  # G1 belongs to GA
+    assert wrong.status_code == 403
+    assert wrong.json()["detail"]["code"] == "handoff.wrong_department"
+    [refused] = refusals(hall_app)
+    assert refused["reason"] == "wrong_department" and refused["department"] == "SCJG"
+    assert refused["detail"] == "G1"
+    assert state(hall_app, "G1") is None and outbox_status(hall_app, "G1") == PENDING

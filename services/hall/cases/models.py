@@ -7,7 +7,9 @@
 - visits         one decision at a window for one applicant: several cases, one receipt
 - cases          one per item: who, what, the file, the decision, the promised date, the status.
                  `id_number` is the full number (the back office needs it); `id_hash`/`phone_hash`
-                 (sha256 of the normalised value) serve exact lookups; responses show `*_masked`
+                 (keyed HMAC of the normalised value) serve exact lookups; responses show
+                 `*_masked`. The number, phone, applicant, form fields and delivery are encrypted
+                 at rest (services/hall/personal.py), as is a draft's state.
                  `follows_notice`: the notice a second visit answers (services/hall/cases/
                  second_visit.py)
 - case_events    the status timeline, one row per status change
@@ -31,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.hall.models import Base
+from services.hall.personal import EncryptedJSON, EncryptedText
 
 
 class CaseCounter(Base):
@@ -53,7 +56,7 @@ class Draft(Base):
     updated_by: Mapped[str] = mapped_column(String(128))
     updated_at: Mapped[datetime]
     window_no: Mapped[int | None] = mapped_column(Integer)
-    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    state: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     visit_id: Mapped[int | None] = mapped_column(Integer)
     closed_at: Mapped[datetime | None]
 
@@ -92,19 +95,19 @@ class Case(Base):
     applicant_kind: Mapped[str] = mapped_column(String(16))
     applicant_name: Mapped[str] = mapped_column(String(200))
     id_type: Mapped[str | None] = mapped_column(String(32))
-    id_number: Mapped[str | None] = mapped_column(String(64))
+    id_number: Mapped[str | None] = mapped_column(EncryptedText)
     id_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     id_masked: Mapped[str | None] = mapped_column(String(64))
-    phone: Mapped[str | None] = mapped_column(String(32))
+    phone: Mapped[str | None] = mapped_column(EncryptedText)
     phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     phone_masked: Mapped[str | None] = mapped_column(String(32))
-    applicant: Mapped[dict[str, Any]] = mapped_column(JSON)
+    applicant: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
     materials: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
-    fields: Mapped[dict[str, Any]] = mapped_column(JSON)
+    fields: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     missing: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     refusal: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    delivery: Mapped[dict[str, Any]] = mapped_column(JSON)
+    delivery: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     note: Mapped[str] = mapped_column(Text, default="")
     clerk: Mapped[str] = mapped_column(String(128))
     window_no: Mapped[int | None] = mapped_column(Integer)
@@ -119,6 +122,8 @@ class Case(Base):
     updated_at: Mapped[datetime]
     # the 一次性告知 (its case number) this case answers: the applicant's second visit
     follows_notice: Mapped[str | None] = mapped_column(String(20), index=True)
+    # when the retention rule replaced the personal data by masked forms (retention.py)
+    purged_at: Mapped[datetime | None]
 
     visit: Mapped[Visit] = relationship(back_populates="cases", lazy="joined")
     events: Mapped[list[CaseEvent]] = relationship(

@@ -44,7 +44,7 @@ from clerk.identity import IdType, mask_id, mask_phone, validate_id
 from clerk.tickets import hall_day
 from clerk.workdays import WorkCalendar
 from services import notify
-from services.hall import audit
+from services.hall import audit, personal
 from services.hall.audit import Actor
 from services.hall.cases import service
 from services.hall.cases.models import Case
@@ -245,7 +245,7 @@ class Collector:
 
 
 def _norm(number: str | None) -> str:
-    return service.normalized_id(number or "")
+    return personal.normalized_id(number or "")
 
 
 def collector_relation(case: Case, collector: Collector) -> str | None:

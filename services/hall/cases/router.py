@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from services.hall.cases import second_visit, service
 from services.hall.cases.schemas import (
     CaseOut,
+    CaseSearchIn,
     CaseSummaryOut,
     DraftCreateIn,
     DraftOut,
@@ -162,6 +163,14 @@ def find_cases(
 ) -> list[CaseSummaryOut]:
     with hall.db.read() as session:
         found = service.find_cases(session, q, ticket_id=ticket_id, limit=limit)
+        return [CaseSummaryOut.of(c) for c in found]
+
+
+@router.post("/cases/search", response_model=list[CaseSummaryOut], dependencies=Reader)
+def search_cases(hall: ReadyHall, body: CaseSearchIn) -> list[CaseSummaryOut]:
+    """The same lookup as GET /cases, with the ID number or phone in the body, not the URL."""
+    with hall.db.read() as session:
+        found = service.find_cases(session, body.q, ticket_id=body.ticket_id, limit=body.limit)
         return [CaseSummaryOut.of(c) for c in found]
 
 

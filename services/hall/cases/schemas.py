@@ -173,6 +173,14 @@ class VisitIn(BaseModel):
     decisions: list[ItemDecisionIn] = Field(min_length=1)
 
 
+class CaseSearchIn(BaseModel):
+    """A lookup in the body, so an ID number or phone never travels in a URL (docs/security.md)."""
+
+    q: str | None = Field(None, max_length=200)
+    ticket_id: int | None = None
+    limit: int = Field(50, ge=1, le=200)
+
+
 class RevealIn(BaseModel):
     reason: str = Field(min_length=2, max_length=500)
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import logging
 import uuid
 from collections.abc import Mapping, Sequence
@@ -69,6 +68,7 @@ from services.hall import audit, outbox
 from services.hall.audit import Actor
 from services.hall.cases.models import Case, CaseCounter, CaseEvent, Draft, Visit
 from services.hall.cases.schemas import DraftState, ItemDecisionIn, PersonState
+from services.hall.personal import id_hash, normalized_id, phone_hash
 from services.hall.problems import ApiError, not_found
 
 log = logging.getLogger("services.hall.cases")
@@ -83,25 +83,6 @@ AGENT_ANSWER = checklist.AGENT
 
 def _pg(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
-
-
-def normalized_id(number: str) -> str:
-    return "".join(number.split()).upper()
-
-
-def id_hash(number: str) -> str:
-    """sha256 of the normalised number (the queue's appointments hash the same way)."""
-    return hashlib.sha256(normalized_id(number).encode()).hexdigest()
-
-
-def normalized_phone(text: str) -> str | None:
-    checked = validate_phone(text)
-    return checked.value.replace("-", "") if checked.ok else None
-
-
-def phone_hash(text: str) -> str | None:
-    value = normalized_phone(text)
-    return hashlib.sha256(value.encode()).hexdigest() if value else None
 
 
 # =========================================================================== drafts

@@ -18,6 +18,7 @@ from sqlalchemy import Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.hall.models import Base
+from services.hall.personal import EncryptedJSON
 
 PENDING = "pending"
 DELIVERED = "delivered"
@@ -33,7 +34,7 @@ class OutboxItem(Base):
     department: Mapped[str] = mapped_column(String(64))
     case_no: Mapped[str] = mapped_column(String(64), index=True)
     idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
-    payload: Mapped[dict[str, Any]]
+    payload: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)  # the full applicant
     status: Mapped[str] = mapped_column(String(16))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]

@@ -108,15 +108,20 @@ def _process(
     except (ValueError, protocol.ProtocolError) as exc:
         _refuse(hall, "bad_body", signed.department, client, str(exc))
         raise ApiError(422, "handoff.bad_report", problem=str(exc)[:200]) from None
-    with hall.db.write() as session:
-        outcome = service.apply_report(
-            session,
-            report,
-            department=signed.department,
-            now=hall.now(),
-            applier=applier,
-            via="callback",
-        )
+    try:
+        with hall.db.write() as session:
+            outcome = service.apply_report(
+                session,
+                report,
+                department=signed.department,
+                now=hall.now(),
+                applier=applier,
+                via="callback",
+            )
+    except ApiError as exc:
+        if exc.code == "handoff.wrong_department":  # a department reporting on another's case
+            _refuse(hall, "wrong_department", signed.department, client, report.case_no)
+        raise
     return outcome.as_dict()
 
 

@@ -19,7 +19,6 @@ Locking (PostgreSQL; SQLite serialises writers with BEGIN IMMEDIATE):
 
 from __future__ import annotations
 
-import hashlib
 import math
 import secrets
 from collections.abc import Sequence
@@ -32,6 +31,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from clerk.clock import hall_days, hall_moment, time_text
+from clerk.identity import mask_id
 from clerk.tickets import (
     ACTIVE_STATES,
     PRIORITY_REASONS,
@@ -47,7 +47,7 @@ from clerk.tickets import (
     next_status,
     pick_next,
 )
-from services.hall import audit
+from services.hall import audit, personal
 from services.hall.audit import Actor
 from services.hall.models import Category, Window, WindowCategory
 from services.hall.ops import windows as window_ops
@@ -1074,17 +1074,6 @@ def snapshot(session: Session, now: datetime, settings: QueueSettings) -> QueueS
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
-def id_hash(id_number: str) -> str:
-    return hashlib.sha256(id_number.strip().upper().encode()).hexdigest()
-
-
-def mask_id(id_number: str) -> str:
-    value = id_number.strip().upper()
-    if len(value) <= 8:
-        return value[:2] + "*" * max(0, len(value) - 2)
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
-
-
 def book(
     session: Session,
     actor: Actor,
@@ -1111,7 +1100,7 @@ def book(
         slot_start=slot_start,
         slot_end=end,
         name=name.strip()[:100],
-        id_hash=id_hash(id_number) if id_number and id_number.strip() else None,
+        id_hash=personal.id_hash(id_number) if id_number and id_number.strip() else None,
         id_masked=mask_id(id_number) if id_number and id_number.strip() else None,
         status="booked",
         created_at=now,
@@ -1161,7 +1150,10 @@ def check_in(
     elif id_number and id_number.strip():
         start_, end_ = hall_days(hall_day(now), hall_day(now))
         query = query.where(
-            Appointment.id_hash == id_hash(id_number),
+            # bookings made before 0008 carry the unkeyed hash until their day has passed
+            Appointment.id_hash.in_(
+                (personal.id_hash(id_number), personal.legacy_id_hash(id_number))
+            ),
             Appointment.slot_start >= start_,
             Appointment.slot_start < end_,
             Appointment.status == "booked",

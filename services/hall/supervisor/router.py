@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from clerk import dashboard, reports
 from clerk.tickets import hall_day
+from services.hall import audit
 from services.hall.deps import ReadyHall, require
 from services.hall.models import Window
 from services.hall.ops.auth import Principal
@@ -215,6 +216,7 @@ def daily_report(
         raise ApiError(422, "validation.report_range", days=MAX_REPORT_DAYS)
     with hall.db.read() as session:
         tickets, cases, categories, windows, clerks = facts.report_facts(session, first, last)
+        head = audit.head(session)
     report = reports.build(
         tickets,
         cases,
@@ -223,5 +225,6 @@ def daily_report(
         category_names=categories,
         window_names=windows,
         clerk_names=clerks,
+        audit_head=reports.AuditHead(*head) if head else None,
     )
     return JSONResponse(reports.report_to_dict(report))
