@@ -35,7 +35,7 @@ lint: $(STAMP)
 	@$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	@$(BIN)/mypy --strict clerk/
+	@$(BIN)/mypy --strict clerk screens services printing
 
 layers: $(STAMP)
 	@$(BIN)/lint-imports

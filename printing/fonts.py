@@ -69,6 +69,7 @@ def collection_index(path: Path) -> int:
     if path.suffix.lower() != ".ttc":
         return 0
     try:
+        # fontTools (fpdf2's dependency) ships no type information and no stub package exists
         from fontTools.ttLib import TTCollection  # type: ignore[import-untyped]
 
         collection = TTCollection(str(path), lazy=True)

@@ -72,17 +72,7 @@ def sample(
             issued_at=AT,
             practice=practice,
             case_number=_num(CASE, practice),
-            applicant=applicant(
-                "张晓明",
-                IdType.RESIDENT,
-                "310101199003074511",
-                "13812345678",
-                organization="上海晓明餐饮管理有限公司",
-                uscc="91310106MA1FL0XXXX"[:0] or "91310106MA1FL5U27K",
-                lang=lang,
-            )
-            if False
-            else person,
+            applicant=person,
             items=(
                 item_line(
                     "食品经营许可（新办）",

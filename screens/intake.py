@@ -4,7 +4,7 @@ receipt (受理 / 一次性告知 / 不予受理).
     IntakeScreen(catalog, index, client, ticket=None, draft=None, *, elicense=None)
 
     catalog, index  the hall's catalog and its search index (ClerkApp.catalog_and_index())
-    client          services.client.HallClient (drafts and decisions: services.client_cases)
+    client          a services.client_cases.DraftsClient: HallClient or PracticeIntakeClient
     ticket          the called ticket (anything with `.id: int` and `.number: str`), or None for
                     a walk-in without a ticket; the draft and the cases carry its id
     draft           a services.client_cases.Draft (or its id) to resume; None: a new intake —
@@ -31,6 +31,7 @@ import asyncio
 import datetime as dt
 import logging
 import uuid
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from rich.text import Text
@@ -77,8 +78,8 @@ from screens.intake_state import (
     plan_decisions,
 )
 from screens.keymap import KeyAction, key_display, register
-from services.client import HallClient, HallClientError, HallUnreachable
-from services.client_cases import DRAFT_CLOSED, VERSION_CONFLICT, Draft, VisitRecord
+from services.client import HallClientError, HallUnreachable
+from services.client_cases import DRAFT_CLOSED, VERSION_CONFLICT, Draft, DraftsClient, VisitRecord
 from services.elicense import ElicenseError, ElicenseService, elicense_for
 
 if TYPE_CHECKING:
@@ -141,7 +142,7 @@ ACCEPTED_STATUSES = ("accepted", "accepted_rongque", "completed_on_spot")
 
 
 class IntakeScreen(Screen[VisitRecord | None]):
-    CSS_PATH = "styles/intake.tcss"
+    CSS_PATH: ClassVar[str | list[str | PurePath]] = "styles/intake.tcss"
     BINDINGS: ClassVar = register(*INTAKE_KEYS)
     # HOOK (practice room, screens/practice.py): practice mode prints 练习/PRACTICE-watermarked
     # papers with LX numbers; PracticeIntakeScreen sets this to True.
@@ -151,7 +152,7 @@ class IntakeScreen(Screen[VisitRecord | None]):
         self,
         catalog: Catalog,
         index: SearchIndex,
-        client: HallClient,
+        client: DraftsClient,
         ticket: TicketRef | None = None,
         draft: Draft | str | None = None,
         *,

@@ -17,6 +17,7 @@ and ClerkApp.on_event (keystrokes reach `count_key` of the practice intake).
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -75,7 +76,7 @@ def _difficulty(value: str) -> str:
 class PracticeIntakeScreen(IntakeScreen):
     """The window's intake screen, in practice mode."""
 
-    CSS_PATH: ClassVar[list[str]] = ["styles/intake.tcss", STYLES]  # type: ignore[assignment]
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["styles/intake.tcss", STYLES]
     BINDINGS: ClassVar = register(READ_CARD)
     practice: ClassVar[bool] = True
 
@@ -98,7 +99,7 @@ class PracticeIntakeScreen(IntakeScreen):
         super().__init__(
             catalog,
             index,
-            client,  # type: ignore[arg-type]  # PracticeIntakeClient speaks the drafts API
+            client,
             None,
             draft,
             elicense=DemoElicense(holders),

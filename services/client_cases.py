@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from clerk.clock import parse_instant
 
@@ -292,6 +292,37 @@ class ItemDecision:
 
 def _key() -> str:
     return uuid.uuid4().hex
+
+
+class DraftsClient(Protocol):
+    """What the intake screen asks of the hall: drafts and decisions. HallClient (through
+    CasesApi) and a practice attempt's services.client_practice.PracticeIntakeClient both are."""
+
+    async def drafts(self, *, ticket_id: int | None = None) -> list[DraftSummary]: ...
+
+    async def get_draft(self, draft_id: str) -> Draft: ...
+
+    async def create_draft(
+        self, state: Mapping[str, Any] | None = None, *, ticket_id: int | None = None
+    ) -> Draft: ...
+
+    async def save_draft(
+        self,
+        draft_id: str,
+        version: int,
+        state: Mapping[str, Any],
+        *,
+        ticket_id: int | None = None,
+    ) -> DraftSaved: ...
+
+    async def decide(
+        self,
+        draft_id: str,
+        decisions: Sequence[ItemDecision | Mapping[str, Any]],
+        *,
+        draft_version: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> VisitRecord: ...
 
 
 class CasesApi:

@@ -278,8 +278,8 @@ class _Builder:
             self.error(path, "missing")
             return None
         member = enum._value2member_map_.get(value) if isinstance(value, str) else None
-        if member is not None:
-            return member  # type: ignore[return-value]
+        if isinstance(member, enum):  # the map is typed dict[Any, Enum]; this narrows it to E
+            return member
         try:
             return enum(value)
         except ValueError:

@@ -13,7 +13,7 @@ from clerk.doctor import CheckResult, exit_code, verdict_key
 
 def _printing_checks(state: CliContext) -> list[CheckResult]:
     try:
-        from printing import checks as printing_checks  # type: ignore[attr-defined,unused-ignore]
+        from printing import checks as printing_checks
     except ImportError:
         return [
             CheckResult(

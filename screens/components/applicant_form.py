@@ -38,8 +38,10 @@ class MaskedInput(Input):
 
     masked: reactive[bool] = reactive(True)
 
-    def __init__(self, *, mask_kind: str = "id", **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self, *, mask_kind: str = "id", placeholder: str = "", id: str | None = None
+    ) -> None:
+        super().__init__(placeholder=placeholder, id=id)
         self.mask_kind = mask_kind
 
     @property

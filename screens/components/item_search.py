@@ -280,9 +280,11 @@ class ItemSearch(Vertical):
         self.results.action_cursor_up()
 
     def action_page_down(self) -> None:
+        # textual 8.2.8 leaves OptionList.action_page_down unannotated (a gap in its own types)
         self.results.action_page_down()  # type: ignore[no-untyped-call]
 
     def action_page_up(self) -> None:
+        # textual 8.2.8 leaves OptionList.action_page_up unannotated (a gap in its own types)
         self.results.action_page_up()  # type: ignore[no-untyped-call]
 
     def action_select(self) -> None:
