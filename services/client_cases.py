@@ -324,6 +324,8 @@ class DraftsClient(Protocol):
         idempotency_key: str | None = None,
     ) -> VisitRecord: ...
 
+    async def second_visit(self, notice_no: str, *, ticket_id: int | None = None) -> Draft: ...
+
 
 class CasesApi:
     """Mixin: needs `request()` from services.client.HallClient."""

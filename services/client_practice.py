@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from clerk import clock as clerk_clock
+from clerk import i18n
 from services.client_cases import Draft, DraftSaved, DraftSummary, ItemDecision, VisitRecord
 
 if TYPE_CHECKING:
@@ -370,6 +371,13 @@ class PracticeIntakeClient:
 
     async def discard_draft(self, draft_id: str, version: int | None = None) -> DraftSummary:
         return self._draft(self.version, {})
+
+    async def second_visit(self, notice_no: str, *, ticket_id: int | None = None) -> Draft:
+        # a scanned notice is a live case: practice never opens one (it would not reach the hall
+        # through __getattr__ either, since a live draft is not this attempt's form)
+        from services.client import HallClientError  # client.py imports this module
+
+        raise HallClientError("practice.no_second_visit", i18n.t("intake.second_visit.practice"))
 
     async def decide(
         self,
