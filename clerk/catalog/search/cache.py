@@ -67,9 +67,10 @@ def _index_key(catalog: Catalog) -> str:
     """The catalog's content hash and source, plus a hash of the code that builds the index."""
     digest = hashlib.sha256()
     digest.update(f"{catalog.content_hash}\0{catalog.source}\0{py.fingerprint()}".encode())
-    package = sorted(Path(__file__).parent.glob("*.py"))  # every module of the index's code
-    for module in (*package, py.__file__, words.__file__, lex.__file__, lex.PACKAGED):
-        digest.update(Path(module).read_bytes())
+    code = sorted(Path(__file__).parent.glob("*.py"))  # every module of the index's package
+    code += [Path(m) for m in (py.__file__, words.__file__, lex.__file__, lex.PACKAGED)]
+    for module in code:
+        digest.update(module.read_bytes())
     digest.update(repr(WEIGHTS).encode())
     return digest.hexdigest()[:20]
 
