@@ -1,5 +1,4 @@
-"""Stages for a query in Latin letters: codes, the English name, and one typo in pinyin,
-English or a code."""
+"""Stages for a query in Latin letters: codes, the English name, one-letter typos."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Stages for a query with Chinese characters: name, alias, characters in order, context,
-homophones and characters in any order."""
+"""Stages for a query in Chinese characters: name, alias, in order, context, homophones."""
 
 from __future__ import annotations
 

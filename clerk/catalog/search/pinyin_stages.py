@@ -1,5 +1,4 @@
-"""Stages that read pinyin: full from a syllable start, initials, syllable prefixes in a row,
-and a department's spelled short name."""
+"""Stages that read pinyin: full, initials, syllable starts in a row, a spelled department."""
 
 from __future__ import annotations
 
