@@ -1,6 +1,7 @@
 """The search's ranking weights, in one named table (scores are points out of 100).
 
-Order of the stages' scores, best first: code > name prefix > name substring > alias >
+Every score a search stage gives lives here (clerk/catalog/search/ holds none). Order of the
+stages' scores, best first: code > name prefix > name substring > alias >
 characters in order > pinyin > English > words of a sentence > theme / department context >
 typos > characters in any order. A stage's hits carry a base score, lowered a little by how far
 into the text or how loosely they matched.
@@ -45,6 +46,87 @@ class Weights:
     field_conditions: float = 0.35
     field_materials: float = 0.3
     field_department: float = 0.25
+
+    # a name holding the query (clerk/catalog/search/han.py): whole, from its start, inside
+    name_whole: float = 92.0
+    name_prefix: float = 90.0  # less per character the name has beyond the query
+    name_extra_step: float = 0.02
+    name_extra_cap: int = 40
+    name_inner: float = 80.0  # less per character before the match, and per character of name
+    name_inner_pos_step: float = 0.1
+    name_inner_pos_cap: int = 20
+    name_length_step: float = 0.02
+    name_length_cap: int = 40
+
+    # an alias holding the query: whole, from its start, inside
+    alias_whole: float = 78.0
+    alias_prefix: float = 76.0
+    alias_extra_step: float = 0.05
+    alias_extra_cap: int = 20
+    alias_inner: float = 72.0
+    alias_inner_pos_step: float = 0.1
+    alias_inner_pos_cap: int = 20
+
+    # the query's characters in order with gaps (失业金 → 失业保险金申领)
+    subsequence_name: float = 66.0
+    subsequence_alias: float = 62.0
+    subsequence_gap_step: float = 0.2  # less per character skipped
+    subsequence_gap_cap: int = 20
+    subsequence_start_step: float = 0.1  # less per character before the first (names only)
+    subsequence_start_cap: int = 10
+
+    # context: the query names a theme the item belongs to, or its department
+    context_theme: float = 48.0
+    context_department: float = 45.0
+    department_pinyin: float = 44.0  # `gongan`, `ga`: the department's short name spelled
+
+    # a wrong character with the right sound (身分证): the pinyin stage's score, this much lower
+    homophone_shift: float = 24.0
+
+    # most of the query's characters in any order: base + share found in all names + in one
+    overlap_base: float = 30.0
+    overlap_covered: float = 6.0
+    overlap_best_text: float = 2.0
+
+    # codes
+    code_whole: float = 100.0
+    code_prefix: float = 95.0  # a start with a digit or a dash: SCJG-0
+    code_department: float = 60.0  # a department's code: SCJG
+    code_letters: float = 50.0  # any other start of letters, below pinyin
+    code_extra_step: float = 0.1  # less per character of the code beyond the query
+    code_extra_cap: int = 20
+    code_typo: float = 40.0  # less the edit distance
+
+    # pinyin of the name (then an alias): full from a syllable start, or initials
+    pinyin_name_start: float = 65.0
+    pinyin_alias_start: float = 56.0
+    pinyin_name_inner: float = 58.0  # less per syllable before the match
+    pinyin_alias_inner: float = 53.0
+    initials_name_start: float = 64.0
+    initials_alias_start: float = 55.0
+    initials_name_inner: float = 57.0  # less per letter before the match
+    initials_alias_inner: float = 52.0
+    pinyin_pos_step: float = 0.1
+    pinyin_pos_cap: int = 10
+    # syllable prefixes in a row (`shipjy`): from the first syllable, later, in an alias
+    mixed_start: float = 54.0
+    mixed_inner: float = 51.0
+    mixed_alias_drop: float = 3.0
+    mixed_budget: int = 200  # candidates matched against the pattern at most
+
+    # the English name: whole, from its start, from a word start, inside a word, every word
+    english_whole: float = 70.0
+    english_prefix: float = 62.0
+    english_word: float = 59.0
+    english_inner: float = 47.0  # queries of 4 letters or more only
+    english_words: float = 52.0
+
+    # one typo in pinyin or English: base + the place's preference
+    typo_pinyin: float = 35.0
+    typo_english: float = 34.0
+    typo_at_start: float = 1.0  # the typo's match starts the text
+    typo_in_name: float = 0.5  # in the name, not an alias (pinyin)
+    typo_budget: int = 240  # suffixes looked at, at most
 
 
 WEIGHTS = Weights()

@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz.distance import OSA
 
-from clerk.catalog.search import FUZZY, SearchDoc, SearchIndex, _Suffixes
+from clerk.catalog.search import FUZZY, SearchDoc, SearchIndex
+from clerk.catalog.search.suffixes import Suffixes
 
 # a small alphabet makes near misses, long shared starts and repeated letters common
 WORDS = st.text(alphabet="abcd", min_size=1, max_size=9)
@@ -22,7 +23,7 @@ def brute_force(keys: list[str], q: str) -> set[int]:
     }
 
 
-def walked(suffixes: _Suffixes, q: str) -> set[int]:
+def walked(suffixes: Suffixes, q: str) -> set[int]:
     return {k for lo, hi in suffixes.near(q) for k in range(lo, hi)}
 
 
@@ -32,14 +33,14 @@ def walked(suffixes: _Suffixes, q: str) -> set[int]:
     q=st.text(alphabet="abcde", min_size=2, max_size=7),
 )
 def test_the_walk_finds_what_brute_force_finds(texts: list[str], q: str) -> None:
-    suffixes = _Suffixes(
+    suffixes = Suffixes(
         [(text[i:], e, i, 0.0) for e, text in enumerate(texts) for i in range(len(text))]
     )
     assert walked(suffixes, q) == brute_force(suffixes.keys, q)
 
 
 def test_the_matched_length_follows_the_edit() -> None:
-    suffixes = _Suffixes(
+    suffixes = Suffixes(
         [(key, 0, 0, 0.0) for key in ("shiyebaoxian", "shiyebaxian", "shiyebaoxxian")]
     )
     found = {
@@ -52,7 +53,7 @@ def test_the_matched_length_follows_the_edit() -> None:
 def test_wide_ranges_use_the_letter_table_and_still_agree() -> None:
     """More than 24 suffixes share each start, so the walk branches by letter, not by scanning."""
     texts = [f"{a}{b}{c}xyz" for a in "abcdefgh" for b in "abcdefgh" for c in "ab"]
-    suffixes = _Suffixes([(t, e, 0, 0.0) for e, t in enumerate(texts)])
+    suffixes = Suffixes([(t, e, 0, 0.0) for e, t in enumerate(texts)])
     for q in ("abaxyz", "bbxyz", "hhbxz", "zabxyz", "aabbxyz", "baaxyz"):
         assert walked(suffixes, q) == brute_force(suffixes.keys, q), q
 

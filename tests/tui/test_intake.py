@@ -26,7 +26,9 @@ from screens.components.applicant_form import ApplicantForm
 from screens.components.decision_dialog import DecisionDialog
 from screens.components.draft_offer import DraftOffer
 from screens.components.due_dialog import DueDateDialog
+from screens.components.item_search import ItemSearch
 from screens.components.result_dialog import ResultDialog
+from screens.components.situation_panel import SituationPanel
 from screens.intake import IntakeScreen
 from tests.support.hall import RunningHall
 from tests.tui.conftest import AppFactory
@@ -180,6 +182,55 @@ async def test_theme_in_at_most_30_presses(hall: RunningHall, make_app: AppFacto
         assert {c.visit_id for c in visit.cases} == {visit.id}
         print(f"\nYJS-002: {keys.presses} presses + {keys.scans} scan, {len(visit.cases)} cases")
         assert keys.presses <= 30
+
+
+# --------------------------------------------------------------------------- guided answers
+
+
+async def test_a_guided_sentence_opens_on_the_first_situation_question(
+    hall: RunningHall, make_app: AppFactory
+) -> None:
+    """What the applicant said, typed as a sentence: its best hit is guided (智能导引), so the
+    intake opens on the item's first question, not on the ID field."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "clerk1", hall.credentials["clerk1"])
+        keys = Keys(pilot)
+        await take_ticket(app)
+        screen = await called_into_intake(keys)
+        search = screen.query_one("#intake-search", ItemSearch)
+        sentence = "老公去世了要领抚恤金"
+        best = search.index.search(sentence, 1)[0]
+        assert best.guided and best.code == "RSJ-015"
+        await keys.type(sentence)
+        await keys.press("enter")
+        assert screen.form.items == ["RSJ-015"]
+        # RSJ-015's questions all have defaults (none unanswered): the first control it is
+        first = screen.query_one(SituationPanel).first_control()
+        assert first is not None and first.id == "q-deceased_status"
+        assert app.focused is first
+
+
+async def test_a_name_query_keeps_the_id_field_next(
+    hall: RunningHall, make_app: AppFactory
+) -> None:
+    """The same item by its name is what the clerk meant: no guide, the ID field comes next as
+    before."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "clerk1", hall.credentials["clerk1"])
+        keys = Keys(pilot)
+        await take_ticket(app)
+        screen = await called_into_intake(keys)
+        search = screen.query_one("#intake-search", ItemSearch)
+        name = "丧葬补助金和抚恤金申领"
+        best = search.index.search(name, 1)[0]
+        assert not best.guided and best.code == "RSJ-015"
+        await keys.type(name)
+        await keys.press("enter")
+        assert screen.form.items == ["RSJ-015"]
+        assert screen.query_one(SituationPanel).first_control() is not None  # a jump was possible
+        assert app.focused is screen.query_one(ApplicantForm).id_input
 
 
 # --------------------------------------------------------------------------- crash and restore
