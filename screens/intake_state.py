@@ -153,11 +153,10 @@ class IntakeForm:
             return True
         if catalog.item(code) is None or code in self.items:
             return False
-        if self.theme:  # items added to a theme: leave the theme, keep its chosen items
+        if self.theme:  # items added to a theme: leave it, keep its chosen items and answers
             theme = catalog.theme(self.theme)
-            self.items = (
-                [i.code for i in checklist.chosen_items(theme, self.answers)] if theme else []
-            )
+            if theme is not None:
+                self.items, self.answers = checklist.leave_theme(theme, self.answers)
             self.theme = None
             if code in self.items:
                 return False
