@@ -518,8 +518,8 @@ def material_requirement(status: checklist.MaterialStatus) -> str:
 
 
 def cycle_state(status: checklist.MaterialStatus) -> checklist.State:
-    """The next state for the `space` key: 缺 → 已收 → (容缺) → (告知承诺) → (电子证照) → 缺,
-    skipping the states the material does not allow."""
+    """The next state for the `space` key: 缺 → 已收 → (容缺) → (告知承诺) → (电子证照) →
+    (内部流转) → (核验：免于提交) → 缺, skipping the states the material does not allow."""
     material = status.material
     order: list[checklist.State] = [checklist.State.MISSING, checklist.State.RECEIVED]
     if material.rongque:
@@ -530,6 +530,8 @@ def cycle_state(status: checklist.MaterialStatus) -> checklist.State:
         order.append(checklist.State.ELICENSE)
     if material.produced_by is not None:
         order.append(checklist.State.IN_FLOW)
+    if material.obtainable is not None:
+        order.append(checklist.State.OBTAINED)
     current = status.state if status.state in order else checklist.State.MISSING
     return order[(order.index(current) + 1) % len(order)]
 
@@ -543,6 +545,8 @@ def allowed(status: checklist.MaterialStatus, state: checklist.State) -> str | N
         return _t("mark.no_gaozhi", material=material.name)
     if state is checklist.State.ELICENSE and not material.elicenses:
         return _t("mark.no_elicense", material=material.name)
+    if state is checklist.State.OBTAINED and material.hall_source is None:
+        return _t("mark.no_obtained", material=material.name)
     return None
 
 

@@ -3,8 +3,8 @@ how each merged line is worded.
 
 Materials merge by name: originals shown (the most any member needs) and copies kept (summed:
 each back office keeps its own), a medium every item accepts (paper when none is common),
-required if any item requires it, 容缺/告知承诺 only if every item allows it, the e-license types
-of any item, acceptance standards combined. A material another chosen item produces passes
+required if any item requires it, 容缺/告知承诺/核验免交 (`obtainable`) only if every item allows
+it, the e-license types of any item, acceptance standards combined. A material another chosen item produces passes
 between the back offices (内部流转). Every choice is made in item-code order.
 """
 
@@ -55,6 +55,14 @@ class MergedMaterial:
     originals: int = 0
     copies: int = 0
     holders: tuple[Holder, ...] = (Holder.APPLICANT,)  # whose document it is (every part's)
+    # How the hall obtains it when the data is there (已共享的免提交): the clerk may mark it
+    # 核验：免于提交. Only when every part is so exempt (or obtained by the hall anyway).
+    obtainable: Source | None = None
+
+    @property
+    def hall_source(self) -> Source | None:
+        """How the hall obtains it: always (its source), or when checked (obtainable)."""
+        return self.source if self.source.obtained_by_hall else self.obtainable
 
     @property
     def elicense(self) -> str | None:
@@ -153,7 +161,15 @@ def _merge_group(name: str, group: list[tuple[str, Material]]) -> MergedMaterial
         originals=originals,
         copies=copies,
         holders=tuple(sorted({m.holder for m in materials}, key=list(Holder).index)),
+        obtainable=_obtainable(materials),
     )
+
+
+def _obtainable(materials: Sequence[Material]) -> Source | None:
+    """The first conditional way (by item code) when every part is exempt one way or another."""
+    if not all(m.obtainable is not None or m.source.obtained_by_hall for m in materials):
+        return None
+    return next((m.obtainable for m in materials if m.obtainable is not None), None)
 
 
 def link_produced(materials: list[MergedMaterial], items: Sequence[Item]) -> list[MergedMaterial]:

@@ -33,7 +33,9 @@ class State(StrEnum):
     DEFERRED = "容缺"
     COMMITTED = "告知承诺"
     IN_FLOW = "内部流转"  # produced by another item of the same visit or theme
-    OBTAINED = "免于提交"  # the hall obtains it itself (部门共享 / 系统核验 / 系统推送)
+    # the hall obtains it itself (部门共享 / 系统核验 / 系统推送): always, or as the clerk
+    # checked (核验：免于提交) for a material whose exemption depends on the data being there
+    OBTAINED = "免于提交"
 
 
 @dataclass(frozen=True)
@@ -195,7 +197,7 @@ def material_statuses(
             others = [h for h in material.holders if h is not Holder.APPLICANT]
             holder = enum_label(others[0])
             problem = Reason("wrong_holder", (("material", material.name), ("holder", holder)))
-        elif mark.state is State.OBTAINED and not material.source.obtained_by_hall:
+        elif mark.state is State.OBTAINED and material.hall_source is None:
             problem = Reason("not_obtained", (("material", material.name),))
         elif mark.state is State.IN_FLOW and material.produced_by is None:
             problem = Reason("not_in_flow", (("material", material.name),))

@@ -313,6 +313,10 @@ def _material_row(status: checklist.MaterialStatus, lang: str) -> dict[str, Any]
         "elicense": m.elicense,
         "rongque": m.rongque,
         "gaozhi": m.gaozhi,
+        # how the hall obtained it (免于提交): the receipt says so
+        "obtained_by": m.hall_source.value
+        if status.state is checklist.State.OBTAINED and m.hall_source
+        else None,
     }
 
 
