@@ -275,8 +275,9 @@ def decide(
     keystrokes: int,
     now: datetime,
 ) -> tuple[PracticeAttempt, dict[str, Any]]:
-    """Decide the practice file exactly as a live decision is checked (409 cases.cannot_accept
-    when the verdict forbids accepting, cases.nothing_missing …), then number the practice
+    """Decide the practice file through the live decision's planner (plan_decision: 409
+    cases.cannot_accept when the verdict forbids accepting, cases.nothing_missing, 422 for the
+    people, the agent, the mail address and past 容缺 dates …), then number the practice
     cases LX-…, score the attempt and close it. Returns the attempt and the visit (the shape of
     a live visit, so the intake screen shows it the same way)."""
     attempt = get_attempt(session, attempt_id, actor)
