@@ -1,4 +1,4 @@
-"""The one decision planner: a visit as typed at the window -> per-item verdicts and what stops a decision.
+"""The one decision planner: a visit as typed -> per-item verdicts and what stops a decision.
 
 Pure (no I/O). The hall (services/hall/cases), practice (services/hall/practice), the workstation
 (screens/intake_state.py) and `clerk catalog decide` (clerk/decide.py) all decide through it; none

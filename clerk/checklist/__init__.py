@@ -1,5 +1,7 @@
-"""The checklist engine: which questions to ask, which materials and fields this applicant needs,
-and whether the file is complete. Pure functions over the catalog model; no I/O.
+"""The checklist engine: the questions, materials and fields this applicant needs, and the verdict.
+
+Which questions to ask, which materials and fields this applicant needs, and whether the file is
+complete. Pure functions over the catalog model; no I/O.
 
 This package's names are its public API (`from clerk import checklist`; `checklist.State` …,
 used all over the hall, the screens, printing and practice); each job has its own module:

@@ -1,5 +1,8 @@
-"""Who the applicant is, for the checklist: the subject types an item accepts, the e-licenses
-fetched (by whose document), and the items that need the applicant in person."""
+"""Who the applicant is, for the checklist: accepted types, e-licenses by holder, in-person items.
+
+The subject types an item accepts (a natural person setting up a 个体工商户 or company applies for
+it), the e-licenses fetched (by whose document), and the items that need the applicant in person.
+"""
 
 from __future__ import annotations
 

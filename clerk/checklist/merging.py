@@ -1,5 +1,6 @@
-"""Merging the chosen items' materials and fields into one checklist (合并材料, 多表合一), and
-how each merged line is worded.
+"""Merging the chosen items' materials and fields into one checklist (合并材料, 多表合一).
+
+Also how each merged line is worded (`requirement`).
 
 Materials merge by name: originals shown (the most any member needs) and copies kept (summed:
 each back office keeps its own), a medium every item accepts (paper when none is common),

@@ -1,5 +1,8 @@
-"""The completeness verdict: each material's state (the clerk's marks, honoured only where
-allowed), the refusals, and accept / 容缺受理 / 一次性告知 / 不予受理 / 待定, explained."""
+"""The completeness verdict: each material's state, the refusals, and the decision, explained.
+
+A clerk's mark is honoured only where the material allows it; the decision is accept / 容缺受理 /
+一次性告知 / 不予受理 / 待定.
+"""
 
 from __future__ import annotations
 
