@@ -1,8 +1,9 @@
 """The decision planner for scripts and catalog checks: a request in plain words (codes, answers,
 applicant kind, what was received, e-licenses by holder) -> the checklist verdict, per item.
 
-It adds no rule of its own: it turns the request into the checklist engine's inputs and calls
-`clerk.checklist.verdict`, the one decision the hall, the workstation and practice make.
+It adds no rule of its own: it turns the request into the checklist engine's inputs and asks
+`clerk.planner.judge`, the verdict the hall, the workstation and practice decide on (the people,
+the agent and the delivery, which a request does not name, are the planner's `plan_visit`).
 
     request = Request(("YJS-004",), applicant="individual_business", received="all")
     plan = make_plan(catalog, request)
@@ -15,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from clerk import checklist
+from clerk import checklist, planner
 from clerk.catalog.model import (
     Answer,
     ApplicantType,
@@ -188,7 +189,7 @@ def make_plan(catalog: Catalog, request: Request) -> Plan:
         answers.setdefault(APPLICANT_KIND, implied)
     materials = checklist.merged_materials(subject, answers)
     states = _states(materials, request.received)
-    v = checklist.verdict(subject, answers, states, _applicant(request))
+    v, _ = planner.judge(subject, answers, states, _applicant(request))
     items = checklist.chosen_items(subject, answers)
     return Plan(
         subject=subject,

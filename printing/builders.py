@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-from clerk.catalog.model import Form
+from clerk.catalog.model import Form, Source
 from clerk.checklist import State, enum_label
 from clerk.identity import IdType, mask_id, mask_phone
 from clerk.workdays import TimeLimit, WorkdayResult
@@ -227,6 +227,14 @@ def _form(value: Any, lang: str | None) -> str:
         return str(value or "")
 
 
+def _source_label(value: Any, lang: str | None) -> str:
+    """部门共享 / 系统核验 / 系统推送 in the receipt's language ("" when not recorded)."""
+    try:
+        return enum_label(Source(str(value)), lang) if value else ""
+    except ValueError:
+        return str(value)
+
+
 def _count(value: Any) -> int:
     try:
         return max(1, int(value))
@@ -265,10 +273,13 @@ def _receipt_rows(
                     MaterialLine(name, t("printing.elicense", lang=lang), _count(row.get("count"))),
                 )
             elif state == State.OBTAINED.value:
-                materials.setdefault(
-                    name,
-                    MaterialLine(name, t("printing.obtained", lang=lang), _count(row.get("count"))),
+                how = _source_label(row.get("obtained_by"), lang)
+                text = (
+                    t("printing.obtained_by", lang=lang, source=how)
+                    if how
+                    else t("printing.obtained", lang=lang)
                 )
+                materials.setdefault(name, MaterialLine(name, text, _count(row.get("count"))))
             elif state == State.DEFERRED.value and row.get("due"):
                 due = dt.date.fromisoformat(str(row["due"]))
                 commitments.setdefault(

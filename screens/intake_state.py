@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from clerk import checklist, i18n
+from clerk import checklist, i18n, planner
 from clerk.catalog.model import Answer, ApplicantType, Catalog, Item, Theme
 from clerk.identity import (
     IdType,
@@ -153,11 +153,10 @@ class IntakeForm:
             return True
         if catalog.item(code) is None or code in self.items:
             return False
-        if self.theme:  # items added to a theme: leave the theme, keep its chosen items
+        if self.theme:  # items added to a theme: leave it, keep its chosen items and answers
             theme = catalog.theme(self.theme)
-            self.items = (
-                [i.code for i in checklist.chosen_items(theme, self.answers)] if theme else []
-            )
+            if theme is not None:
+                self.items, self.answers = checklist.leave_theme(theme, self.answers)
             self.theme = None
             if code in self.items:
                 return False
@@ -171,7 +170,7 @@ class IntakeForm:
             self.items.remove(code)
 
     def applicant_type(self) -> ApplicantType:
-        return ApplicantType.ORGANIZATION if self.kind == ORGANIZATION else ApplicantType.PERSON
+        return planner.applicant_type(self.kind)
 
     def checklist_applicant(self) -> checklist.Applicant:
         return checklist.Applicant(self.applicant_type(), frozenset(self.elicenses))
@@ -379,15 +378,16 @@ def _id_messages(
 
 
 def derive(catalog: Catalog, form: IntakeForm, today: dt.date) -> IntakeView:
+    """The view of the form; its verdict and blockers are the hall's planner's (clerk.planner),
+    so the window predicts exactly what the hall will decide."""
     subject = form.subject(catalog)
     answers = form.answers
-    applicant = form.checklist_applicant()
-    verdict = checklist.verdict(subject, answers, form.marks, applicant)
+    plan = planner.plan_visit(planner.visit_of(subject, form.to_state()), today)
+    verdict = plan.verdict
     items = tuple(checklist.chosen_items(subject, answers))
     questions = tuple(checklist.questions_for(subject, answers))
     fields = tuple(checklist.merged_fields(subject, answers))
     messages: dict[str, FieldMessage] = {}
-    blockers: list[str] = []
 
     # --- the applicant
     if form.kind == ORGANIZATION:
@@ -422,33 +422,9 @@ def derive(catalog: Catalog, form: IntakeForm, today: dt.date) -> IntakeView:
             messages["agent"] = FieldMessage(
                 _t("field.agent_unauthorized", material="、".join(m.name for m in agent_materials))
             )
-        if not form.agent.name.strip():
-            blockers.append(_t("blocker.agent_name"))
-        in_person = checklist.in_person_items(subject, answers)
-        if in_person:
-            names = "、".join(i.name for i in in_person)
-            messages["agent"] = FieldMessage(_t("field.agent_in_person", items=names))
-            blockers.append(_t("blocker.agent_in_person", items=names))
-
-    # --- what blocks an acceptance beyond the checklist's verdict
-    if not form.applicant.name.strip():
-        blockers.append(_t("blocker.name"))
-    number = form.uscc if form.kind == ORGANIZATION else form.applicant.id_number
-    if not number.strip():
-        blockers.append(
-            _t("blocker.uscc") if form.kind == ORGANIZATION else _t("blocker.id_number")
-        )
-    for key in (
-        "applicant.id_number",
-        "applicant.uscc",
-        "applicant.id_valid_until",
-        "applicant.phone",
-        "agent.id_number",
-        "agent.id_valid_until",
-    ):
-        message = messages.get(key)
-        if message is not None and message.error:
-            blockers.append(f"{_t('field_name.' + key)}：{message.text}")
+    for problem in plan.problems:
+        if problem.code == "cases.in_person_only":
+            messages["agent"] = FieldMessage(_t("field.agent_in_person", **dict(problem.params)))
     return IntakeView(
         subject=subject,
         items=items,
@@ -457,7 +433,8 @@ def derive(catalog: Catalog, form: IntakeForm, today: dt.date) -> IntakeView:
         fields=fields,
         verdict=verdict,
         messages=messages,
-        blockers=tuple(blockers),
+        # what blocks an acceptance beyond the checklist: what the hall would answer with 422
+        blockers=tuple(p.text() for p in plan.problems),
     )
 
 
@@ -541,8 +518,8 @@ def material_requirement(status: checklist.MaterialStatus) -> str:
 
 
 def cycle_state(status: checklist.MaterialStatus) -> checklist.State:
-    """The next state for the `space` key: 缺 → 已收 → (容缺) → (告知承诺) → (电子证照) → 缺,
-    skipping the states the material does not allow."""
+    """The next state for the `space` key: 缺 → 已收 → (容缺) → (告知承诺) → (电子证照) →
+    (内部流转) → (核验：免于提交) → 缺, skipping the states the material does not allow."""
     material = status.material
     order: list[checklist.State] = [checklist.State.MISSING, checklist.State.RECEIVED]
     if material.rongque:
@@ -553,6 +530,8 @@ def cycle_state(status: checklist.MaterialStatus) -> checklist.State:
         order.append(checklist.State.ELICENSE)
     if material.produced_by is not None:
         order.append(checklist.State.IN_FLOW)
+    if material.obtainable is not None:
+        order.append(checklist.State.OBTAINED)
     current = status.state if status.state in order else checklist.State.MISSING
     return order[(order.index(current) + 1) % len(order)]
 
@@ -566,6 +545,8 @@ def allowed(status: checklist.MaterialStatus, state: checklist.State) -> str | N
         return _t("mark.no_gaozhi", material=material.name)
     if state is checklist.State.ELICENSE and not material.elicenses:
         return _t("mark.no_elicense", material=material.name)
+    if state is checklist.State.OBTAINED and material.hall_source is None:
+        return _t("mark.no_obtained", material=material.name)
     return None
 
 

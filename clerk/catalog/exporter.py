@@ -122,6 +122,8 @@ def material_doc(material: Material) -> dict[str, Any]:
         doc["example"] = material.example
     if material.holder is not Holder.APPLICANT:
         doc["holder"] = material.holder.value
+    if material.obtainable is not None:
+        doc["obtainable"] = material.obtainable.value
     return doc
 
 

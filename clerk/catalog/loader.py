@@ -116,6 +116,7 @@ _MATERIAL_KEYS = {
     "blank_form",
     "example",
     "holder",
+    "obtainable",
 }
 _FIELD_KEYS = {"id", "label", "when"}
 _PLAIN_FIELD_KEYS = {"id", "label"}
@@ -691,6 +692,15 @@ class _Builder:
         holder = Holder.APPLICANT
         if "holder" in data:
             holder = self.enum(Holder, data["holder"], _join(path, "holder")) or holder
+        obtainable: Source | None = None
+        if data.get("obtainable") is not None:
+            obtainable = self.enum(Source, data["obtainable"], _join(path, "obtainable"))
+            if obtainable is not None and not obtainable.obtained_by_hall:
+                allowed = "、".join(s.value for s in Source if s.obtained_by_hall)
+                self.error(
+                    _join(path, "obtainable"), "bad_enum", got=obtainable.value, allowed=allowed
+                )
+                obtainable = None
         material = Material(
             id=mid,
             name=name,
@@ -708,6 +718,7 @@ class _Builder:
             blank_form=self.opt_text(data, "blank_form", path),
             example=self.opt_text(data, "example", path),
             holder=holder,
+            obtainable=obtainable,
         )
         return material if len(self.errors) == before else None
 
@@ -1135,6 +1146,8 @@ def _fast_material(
     form, medium = _FORMS.get(get("form")), _MEDIA.get(get("medium"))
     source = _SOURCES.get(get("source", "申请人自备"))
     holder = _HOLDERS.get(get("holder", "申请人"))
+    if get("obtainable") is not None:
+        return False, None  # rare: the careful path checks it
     if (
         type(mid) is not str
         or not mid.strip()

@@ -282,6 +282,10 @@ class Material:
     blank_form: str | None = None
     example: str | None = None
     holder: Holder = Holder.APPLICANT
+    # A conditional exemption (已共享的免提交, 已备案的系统核验免交): how the hall obtains it when
+    # the data is there. The applicant is asked for it unless the clerk checks and marks it
+    # 核验：免于提交 (State.OBTAINED).
+    obtainable: Source | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,12 +23,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from clerk import checklist, i18n
-from clerk.catalog.model import Answer, AnyOf, ApplicantType, Catalog, Condition, Item, Range, Theme
+from clerk import checklist, i18n, planner
+from clerk.catalog.model import Answer, AnyOf, Catalog, Condition, Item, Range, Theme
 from clerk.clock import hall_today
 from clerk.practice.model import (
     APPLICANT_TYPE_REASON,
-    ORGANIZATION,
     ExpectedDecision,
     Scenario,
 )
@@ -69,12 +68,7 @@ class Attempt:
 
     @property
     def applicant(self) -> checklist.Applicant:
-        kind = (
-            ApplicantType.ORGANIZATION
-            if self.applicant_kind == ORGANIZATION
-            else (ApplicantType.PERSON)
-        )
-        return checklist.Applicant(kind, self.elicenses)
+        return checklist.Applicant(planner.applicant_type(self.applicant_kind), self.elicenses)
 
 
 @dataclass(frozen=True)
@@ -227,7 +221,7 @@ def score(
     exp_statuses = {s.material.name: s for s in expected.statuses}
 
     subject = attempt.subject(catalog)
-    mine = checklist.verdict(subject, attempt.answers, attempt.marks, attempt.applicant)
+    mine, _ = planner.judge(subject, attempt.answers, attempt.marks, attempt.applicant)
     decision = trainee_decision(attempt.choices, mine)
     found = _found(attempt.choices, mine, decision)
     feedback: list[Feedback] = []

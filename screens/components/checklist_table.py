@@ -3,7 +3,7 @@
 Columns: state, material, form × count and medium, the items it serves, acceptance standard.
 Keys on the highlighted row (ids in KEYS, remappable): Space cycles through the states the
 material allows; R 已收, X 缺, D 容缺 (due date: the screen's default), C 告知承诺,
-E 电子证照免提交. Each posts `ChecklistTable.Marked(name, state)`; the screen decides (and says
+E 电子证照免提交, V 核验：免于提交 (the hall has the data: 已共享的免提交, 已备案的系统核验免交). Each posts `ChecklistTable.Marked(name, state)`; the screen decides (and says
 why when a state is not allowed for that material).
 """
 
@@ -34,7 +34,11 @@ COMMITTED = KeyAction(
 ELICENSE = KeyAction(
     "intake_mark_elicense", "e", "mark('elicense')", "intake.keys.mark_elicense", show=False
 )
-KEYS = (CYCLE, RECEIVED, MISSING, DEFERRED, COMMITTED, ELICENSE)
+# 核验：免于提交 — the clerk checked that the hall has the data (已共享的免提交 …)
+OBTAINED = KeyAction(
+    "intake_mark_obtained", "v", "mark('obtained')", "intake.keys.mark_obtained", show=False
+)
+KEYS = (CYCLE, RECEIVED, MISSING, DEFERRED, COMMITTED, ELICENSE, OBTAINED)
 
 BY_NAME: dict[str, State | None] = {
     "received": State.RECEIVED,
@@ -42,6 +46,7 @@ BY_NAME: dict[str, State | None] = {
     "deferred": State.DEFERRED,
     "committed": State.COMMITTED,
     "elicense": State.ELICENSE,
+    "obtained": State.OBTAINED,
     "cycle": None,
 }
 
@@ -139,6 +144,8 @@ class ChecklistTable(DataTable[Text]):
                 flags.append(_t("checklist.flag_gaozhi"))
             if material.elicenses:
                 flags.append(_t("checklist.flag_elicense"))
+            if material.obtainable is not None and status.state is not State.OBTAINED:
+                flags.append(_t("checklist.flag_obtainable"))
             standard = material.standard
             if flags:
                 standard = f"[{'/'.join(flags)}] {standard}"

@@ -63,6 +63,7 @@ def mat(
     standard: str = "",
     source: Source = Source.APPLICANT,
     holder: Holder = Holder.APPLICANT,
+    obtainable: Source | None = None,
 ) -> Material:
     return Material(
         id=mid,
@@ -78,6 +79,7 @@ def mat(
         standard=standard,
         source=source,
         holder=holder,
+        obtainable=obtainable,
     )
 
 

@@ -6,11 +6,12 @@ Lookup      get_case / find_cases / get_visit / reveal (full ID, audited)
 Seams       apply_status(session, case_no, new_status, *, by, note, data) -> Case
             case_payload(case) -> dict   (what the back office receives)
 
-The server decides what may be accepted: `decide` recomputes the verdict with clerk.checklist
+The server decides what may be accepted: `decide` asks the one decision planner (clerk.planner)
 against the hall's catalog and refuses (409 cases.cannot_accept + reasons) to accept a file the
-verdict does not allow, whatever the client believed. The people are checked the same way: an
-acceptance needs the applicant's ID, no document whose 有效期 has ended, and a named agent when
-one acts for the applicant (422 with the `field` at fault).
+verdict does not allow, whatever the client believed. The planner checks the people the same
+way: an acceptance needs the applicant's ID, no document whose 有效期 has ended, a named agent
+when one acts for the applicant, an address when the result is mailed and no 容缺 date already
+past (422 with the `field` at fault). Practice decides through the same `plan_decision`.
 
 Saving a draft is not written to the audit log (it happens on every keystroke pause and would
 serialise every window on the audit chain's lock); its row keeps who saved it last and when.
@@ -32,7 +33,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from clerk import checklist, i18n
+from clerk import checklist, i18n, planner
 from clerk.cases import (
     CaseNumberError,
     CaseStatus,
@@ -40,34 +41,19 @@ from clerk.cases import (
     Move,
     MoveKind,
     check_move,
-    decision_status,
     format_case_number,
     normalize_case_number,
     parse_case_number,
 )
-from clerk.catalog.model import ApplicantType, Catalog, Handling, Item, Theme
+from clerk.catalog.model import Catalog, Item, Theme
 from clerk.clock import now as clock_now
-from clerk.identity import (
-    IdType,
-    check_expiry,
-    mask_id,
-    mask_phone,
-    validate_id,
-    validate_phone,
-    validate_uscc,
-)
+from clerk.identity import IdType, mask_id, mask_phone, validate_phone
 from clerk.tickets import hall_day
-from clerk.workdays import (
-    LimitUnit,
-    TimeLimit,
-    WorkCalendar,
-    default_calendar,
-    promised_within_legal,
-)
+from clerk.workdays import WorkCalendar, default_calendar
 from services.hall import audit, outbox
 from services.hall.audit import Actor
 from services.hall.cases.models import Case, CaseCounter, CaseEvent, Draft, Visit
-from services.hall.cases.schemas import DraftState, ItemDecisionIn, PersonState
+from services.hall.cases.schemas import DraftState, ItemDecisionIn
 from services.hall.personal import id_hash, normalized_id, phone_hash
 from services.hall.problems import ApiError, not_found
 
@@ -77,8 +63,6 @@ OPEN, DECIDED, DISCARDED = "open", "decided", "discarded"
 MAX_DRAFT_LIST = 200
 RECORD_LANG = "zh-CN"  # the language of texts stored in a case (requirements, reasons)
 MAX_FOUND = 50
-# The situation id that says someone acts for the applicant (as the intake form names it).
-AGENT_ANSWER = checklist.AGENT
 
 
 def _pg(session: Session) -> bool:
@@ -235,26 +219,6 @@ def calendar_for(holiday_file: str | None) -> WorkCalendar:
     return default_calendar(holiday_file)
 
 
-_STATE_ALIASES: dict[str, checklist.State] = {
-    **{s.value: s for s in checklist.State},
-    **{s.name.lower(): s for s in checklist.State},
-    "rongque": checklist.State.DEFERRED,
-    "gaozhi": checklist.State.COMMITTED,
-    "e_license": checklist.State.ELICENSE,
-}
-
-
-def _marks(state: DraftState) -> dict[str, checklist.Mark]:
-    out: dict[str, checklist.Mark] = {}
-    for name, mark in state.materials.items():
-        parsed = _STATE_ALIASES.get(mark.state.strip()) or _STATE_ALIASES.get(
-            mark.state.strip().lower()
-        )
-        if parsed is not None:
-            out[name] = checklist.Mark(parsed, mark.due)
-    return out
-
-
 def match_decisions(
     catalog: Catalog, state: DraftState, decisions: Sequence[ItemDecisionIn]
 ) -> tuple[Theme | list[Item], dict[str, Any], list[Item], dict[str, ItemDecisionIn]]:
@@ -293,7 +257,8 @@ def _subject(catalog: Catalog, state: DraftState) -> Theme | list[Item]:
 
 @dataclass(frozen=True)
 class _Person:
-    """The applicant as the case stores it (full values) and its lookup keys."""
+    """The applicant as the case stores it (full values, normalised) and its lookup keys; the
+    planner (clerk.planner) has already checked them."""
 
     kind: str
     name: str
@@ -302,50 +267,8 @@ class _Person:
     phone: str | None
     data: dict[str, Any]
 
-    @property
-    def checklist_type(self) -> ApplicantType:
-        return ApplicantType.ORGANIZATION if self.kind == "organization" else ApplicantType.PERSON
 
-
-def _check_id(id_type: str, number: str, today: date, field: str) -> str:
-    """The normalised number, or 422 cases.bad_applicant_id at `field`."""
-    try:
-        check = validate_id(id_type, number, today)
-    except ValueError:
-        raise ApiError(422, "cases.bad_applicant_id", problem=id_type, field=field) from None
-    if not check.ok:
-        raise ApiError(422, "cases.bad_applicant_id", problem=check.message(), field=field)
-    return normalized_id(number)
-
-
-def _check_valid_until(person: PersonState, today: date, field: str) -> None:
-    """422 cases.id_not_valid at `field` when the document's 有效期 has ended or cannot be read.
-
-    An empty date is let through, as at the window: the clerk saw the document; a date typed in
-    and found past is a document the hall may not accept, whatever the client showed."""
-    until = str(getattr(person, "id_valid_until", "") or "")
-    if not until.strip():
-        return
-    expiry = check_expiry(until, today)
-    if not expiry.ok:
-        raise ApiError(422, "cases.id_not_valid", problem=expiry.message(), field=field)
-
-
-def _agent_present(state: DraftState) -> bool:
-    """The applicant said someone acts for them (the `agent` situation), or agent data came in."""
-    if state.answers.get(AGENT_ANSWER) is True:
-        return True
-    agent = state.agent
-    if agent is None:
-        return False
-    until = str(getattr(agent, "id_valid_until", "") or "")
-    typed = (agent.name, agent.id_number, agent.phone, until)
-    return any(value.strip() for value in typed)
-
-
-def _person(state: DraftState, today: date, *, strict: bool) -> _Person:
-    """Validate the applicant; `strict` (an acceptance) also needs its ID number or USCC, a
-    document still valid, and the agent's name when an agent acts for the applicant."""
+def _person(state: DraftState) -> _Person:
     applicant = state.applicant
     if applicant is None or not applicant.name.strip():
         raise ApiError(422, "cases.applicant_required", field="name")
@@ -355,99 +278,24 @@ def _person(state: DraftState, today: date, *, strict: bool) -> _Person:
     if applicant.kind == "organization":
         id_type, number = "uscc", normalized_id(applicant.uscc) or None
         if number is not None:
-            check = validate_uscc(number)
-            if not check.ok:
-                raise ApiError(422, "cases.bad_uscc", problem=check.message(), field="uscc")
             data["uscc"] = number
-        elif strict:
-            raise ApiError(422, "cases.id_required", field="uscc")
         if applicant.id_number.strip():  # the contact person's document
-            contact_type = applicant.id_type or IdType.RESIDENT.value
-            data["id_number"] = _check_id(contact_type, applicant.id_number, today, "id_number")
+            data["id_number"] = normalized_id(applicant.id_number)
     else:
         id_type = applicant.id_type or IdType.RESIDENT.value
         number = normalized_id(applicant.id_number) or None
         if number is not None:
-            number = _check_id(id_type, number, today, "id_number")
             data["id_type"], data["id_number"] = id_type, number
-        elif strict:
-            raise ApiError(422, "cases.id_required", field="id_number")
-    if strict:
-        _check_valid_until(applicant, today, "id_valid_until")
     phone: str | None = None
     if applicant.phone.strip():
-        checked = validate_phone(applicant.phone)
-        if not checked.ok:
-            raise ApiError(422, "cases.bad_phone", problem=checked.message(), field="phone")
-        phone = checked.value
+        phone = validate_phone(applicant.phone).value
         data["phone"] = phone
-    if strict and _agent_present(state):
-        if state.agent is None or not state.agent.name.strip():
-            raise ApiError(422, "cases.agent_name_required", field="agent.name")
-        _check_valid_until(state.agent, today, "agent.id_valid_until")
     if state.agent is not None and state.agent.name.strip():
         agent = state.agent.model_dump(mode="json", exclude_none=True)
         if state.agent.id_number.strip():
-            agent_type = state.agent.id_type or IdType.RESIDENT.value
-            agent["id_number"] = _check_id(
-                agent_type, state.agent.id_number, today, "agent.id_number"
-            )
+            agent["id_number"] = normalized_id(state.agent.id_number)
         data["agent"] = agent
     return _Person(applicant.kind, applicant.name.strip(), id_type, number, phone, data)
-
-
-@dataclass(frozen=True)
-class ItemVerdict:
-    """The subject's verdict seen from one item."""
-
-    item: Item
-    decision: checklist.Decision
-    reasons: tuple[checklist.Reason, ...]
-    statuses: tuple[checklist.MaterialStatus, ...]
-    missing: tuple[checklist.MergedMaterial, ...]
-    deferred: tuple[checklist.Deferred, ...]
-    refusals: tuple[checklist.Refusal, ...]
-
-
-def _concerns(reason: checklist.Reason, code: str, names: set[str]) -> bool:
-    params = dict(reason.params)
-    if reason.key == "refused":
-        return bool(params.get("item") == code)
-    if "material" in params:
-        return params["material"] in names
-    return True
-
-
-def item_verdicts(verdict: checklist.Verdict, items: Sequence[Item]) -> list[ItemVerdict]:
-    """Split the subject's verdict by item: an item is judged on the materials it needs, its
-    own refusals and the questions left unanswered (which hold up every item)."""
-    out: list[ItemVerdict] = []
-    for item in items:
-        code = item.code
-        statuses = tuple(s for s in verdict.statuses if code in s.material.items)
-        names = {s.material.name for s in statuses}
-        missing = tuple(m for m in verdict.missing if code in m.items)
-        deferred = tuple(d for d in verdict.deferred if code in d.material.items)
-        refusals = tuple(r for r in verdict.refusals if r.item == code)
-        reasons = tuple(r for r in verdict.reasons if _concerns(r, code, names))
-        if refusals:
-            decision = checklist.Decision.REFUSE
-        elif verdict.unanswered:
-            decision = checklist.Decision.UNDECIDED
-        elif missing:
-            decision = checklist.Decision.NOTIFY
-        elif deferred:
-            decision = checklist.Decision.ACCEPT_DEFERRED
-        else:
-            decision = checklist.Decision.ACCEPT
-        out.append(ItemVerdict(item, decision, reasons, statuses, missing, deferred, refusals))
-    return out
-
-
-def _reason_list(reasons: Sequence[checklist.Reason], lang: str) -> list[dict[str, Any]]:
-    return [
-        {"key": r.key, "text": r.text(lang), **{k: str(v) for k, v in r.params}} for r in reasons
-    ]
 
 
 def _material_row(status: checklist.MaterialStatus, lang: str) -> dict[str, Any]:
@@ -465,6 +313,10 @@ def _material_row(status: checklist.MaterialStatus, lang: str) -> dict[str, Any]
         "elicense": m.elicense,
         "rongque": m.rongque,
         "gaozhi": m.gaozhi,
+        # how the hall obtained it (免于提交): the receipt says so
+        "obtained_by": m.hall_source.value
+        if status.state is checklist.State.OBTAINED and m.hall_source
+        else None,
     }
 
 
@@ -486,37 +338,33 @@ def _missing_row(material: checklist.MergedMaterial, lang: str) -> dict[str, Any
     }
 
 
-def _refusal(
-    item: Item, wanted: ItemDecisionIn, found: Sequence[checklist.Refusal]
-) -> dict[str, Any]:
-    if wanted.refusal_reason:
-        reason = item.refusal_reason(wanted.refusal_reason)
-        if reason is None:
-            raise ApiError(422, "cases.unknown_refusal_reason", reason=wanted.refusal_reason)
-        return {
-            "reason_id": reason.id,
-            "text": (wanted.reason or "").strip() or reason.text,
-            "legal_basis": (wanted.legal_basis or "").strip() or reason.legal_basis,
-        }
-    if (
-        wanted.reason
-        and wanted.reason.strip()
-        and wanted.legal_basis
-        and wanted.legal_basis.strip()
-    ):
-        return {
-            "reason_id": None,
-            "text": wanted.reason.strip(),
-            "legal_basis": wanted.legal_basis.strip(),
-        }
-    if found:
-        first = found[0]
-        return {
-            "reason_id": first.reason_id or None,
-            "text": first.text,
-            "legal_basis": first.legal_basis,
-        }
-    raise ApiError(422, "cases.refusal_reason_required", item=item.code)
+def plan_decision(
+    catalog: Catalog,
+    state: DraftState,
+    decisions: Sequence[ItemDecisionIn],
+    today: date,
+    lang: str,
+) -> tuple[planner.Plan, list[planner.Planned]]:
+    """The planner's answer on the draft and one decision per item, or the ApiError it
+    raises (422 for the people, delivery and 容缺 dates; 409 when the verdict forbids the
+    choice). Live intake and practice both decide through this, so they can never differ."""
+    subject, _, _, wanted = match_decisions(catalog, state, decisions)
+    visit = planner.visit_of(subject, state.model_dump(mode="python"))
+    plan = planner.plan_visit(visit, today, lang=RECORD_LANG)
+    accepting = any(d.decision == Decision.ACCEPT.value for d in decisions)
+    stopping = plan.stopping(accepting=accepting)
+    if stopping:
+        raise ApiError(422, stopping[0].code, **stopping[0].extra)
+    choices = {
+        code: planner.Choice(
+            d.item, d.decision, d.refusal_reason, d.reason, d.legal_basis, d.note or ""
+        )
+        for code, d in wanted.items()
+    }
+    try:
+        return plan, planner.plan_choices(plan, choices, lang)
+    except planner.DecisionError as exc:
+        raise ApiError(exc.status, exc.code, **exc.extra) from exc
 
 
 def next_sequences(session: Session, day: date, count: int) -> list[int]:
@@ -541,14 +389,6 @@ def _case_numbers(session: Session, hall_code: str, day: date, count: int) -> li
         raise ApiError(503, f"cases.{exc.code}", value=exc.value) from exc
 
 
-@dataclass(frozen=True)
-class _Planned:
-    verdict: ItemVerdict
-    wanted: ItemDecisionIn
-    status: CaseStatus
-    refusal: dict[str, Any] | None
-
-
 def decide(
     session: Session,
     actor: Actor,
@@ -561,7 +401,6 @@ def decide(
 ) -> Visit:
     """The clerk's decision on every item of the draft: one Visit, one Case per item, the draft
     closed — or nothing at all (every check happens before the first write)."""
-    lang = hall.lang
     draft = get_draft(session, draft_id, lock=True)
     if draft.status != OPEN:
         raise _closed(draft)
@@ -574,70 +413,10 @@ def decide(
             draft_id=draft_id,
         )
     state = DraftState.model_validate(draft.state)
-    subject, answers, items, wanted = match_decisions(hall.catalog, state, decisions)
-
     today = hall_day(now)
-    accepting = any(d.decision == Decision.ACCEPT.value for d in decisions)
-    person = _person(state, today, strict=accepting)
-    if accepting and _agent_present(state):
-        in_person = checklist.in_person_items(subject, answers)
-        if in_person:  # 本人办理: no agent can be accepted for these
-            raise ApiError(
-                422,
-                "cases.in_person_only",
-                items="、".join(i.name for i in in_person),
-                field="agent",
-            )
-    if accepting and state.delivery.method == "mail" and not state.delivery.address.strip():
-        raise ApiError(422, "cases.mail_address_required", field="delivery.address")
-
-    marks = _marks(state)
-    if accepting:
-        for name, mark in marks.items():
-            if mark.state is checklist.State.DEFERRED and mark.due is not None and mark.due < today:
-                raise ApiError(
-                    422,
-                    "cases.rongque_due_past",
-                    material=name,
-                    due=mark.due.isoformat(),
-                    field="materials",
-                )
-    applicant = checklist.Applicant(
-        type=person.checklist_type,
-        elicenses=frozenset(state.applicant.elicenses if state.applicant else ()),
-    )
-    verdict = checklist.verdict(subject, answers, marks, applicant, lang=RECORD_LANG)
-    values = checklist.resolve_answers(subject, answers)
-
-    planned: list[_Planned] = []
-    for iv in item_verdicts(verdict, items):
-        choice = wanted[iv.item.code]
-        decision = Decision(choice.decision)
-        refusal: dict[str, Any] | None = None
-        if decision is Decision.ACCEPT:
-            if iv.decision not in (checklist.Decision.ACCEPT, checklist.Decision.ACCEPT_DEFERRED):
-                raise ApiError(
-                    409,
-                    "cases.cannot_accept",
-                    item=iv.item.code,
-                    verdict=iv.decision.value,
-                    reasons=_reason_list(
-                        [r for r in iv.reasons if r.key not in ("complete", "committed")], lang
-                    ),
-                    missing=[m.name for m in iv.missing],
-                    unanswered=list(verdict.unanswered),
-                )
-        elif decision is Decision.NOTICE:
-            if not iv.missing:
-                raise ApiError(409, "cases.nothing_missing", item=iv.item.code)
-        else:
-            refusal = _refusal(iv.item, choice, iv.refusals)
-        status = decision_status(
-            decision,
-            deferred=iv.decision is checklist.Decision.ACCEPT_DEFERRED,
-            immediate=iv.item.handling is Handling.IMMEDIATE,
-        )
-        planned.append(_Planned(iv, choice, status, refusal))
+    verdicts, planned = plan_decision(hall.catalog, state, decisions, today, hall.lang)
+    person = _person(state)
+    values = verdicts.answers
 
     # --- every check passed: write
     visit = Visit(
@@ -657,7 +436,7 @@ def decide(
     follows_notice = str(follows) if isinstance(follows, str) and follows else None
     cases: list[Case] = []
     for number, plan in zip(numbers, planned, strict=True):
-        item = plan.verdict.item
+        item = plan.plan.item
         department = hall.catalog.department(item.department)
         case = Case(
             case_no=number,
@@ -680,14 +459,14 @@ def decide(
             phone_masked=mask_phone(person.phone) if person.phone else None,
             applicant=person.data,
             answers=dict(values),
-            materials=[_material_row(s, RECORD_LANG) for s in plan.verdict.statuses],
+            materials=[_material_row(s, RECORD_LANG) for s in plan.plan.statuses],
             fields=dict(state.fields),
-            missing=[_missing_row(m, RECORD_LANG) for m in plan.verdict.missing]
+            missing=[_missing_row(m, RECORD_LANG) for m in plan.plan.missing]
             if plan.status is CaseStatus.NOTICE
             else [],
             refusal=plan.refusal,
             delivery=delivery,
-            note=(plan.wanted.note or "").strip(),
+            note=plan.choice.note.strip(),
             clerk=actor.name,
             window_no=actor.window_no,
             ticket_id=draft.ticket_id,
@@ -699,12 +478,7 @@ def decide(
             follows_notice=follows_notice,
         )
         if plan.status in (CaseStatus.ACCEPTED, CaseStatus.ACCEPTED_RONGQUE):
-            limit = TimeLimit(
-                item.promised_limit.value, LimitUnit.parse(item.promised_limit.unit.value)
-            )
-            legal = TimeLimit(item.legal_limit.value, LimitUnit.parse(item.legal_limit.unit.value))
-            # never past the legal limit (a 工作日 promise vs a 自然日 law around holidays)
-            result = promised_within_legal(today, limit, legal, hall.calendar)
+            result = planner.promise(item, today, hall.calendar)
             case.promised_limit = str(item.promised_limit)
             case.promised_date = result.date
             case.promised_estimated = result.estimated

@@ -4,7 +4,8 @@ Sessions   create_session (scenarios picked, or a random set by difficulty, for 
            list_sessions / get_session
 Attempts   my_attempts (the trainee's practice queue) / start_attempt (the applicant's papers) /
            save_state + get_state (the intake form, like a draft, optimistic version) /
-           decide (the same checks as a live decision; LX case numbers; scored)
+           decide (the live decision's planner, services.hall.cases.service.plan_decision:
+           the same verdict, people, mail-address and 容缺-date checks; LX case numbers; scored)
 Results    result_rows (per trainee, per scenario, over time; CSV)
 
 Sandbox: only the practice_* tables are written (plus the audit log); never the live queue,
@@ -23,19 +24,18 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from clerk import checklist, i18n
-from clerk.cases import Decision, decision_status
-from clerk.catalog.model import ApplicantType, Catalog, Handling, Item
+from clerk import checklist, i18n, planner
+from clerk.catalog.model import Catalog
 from clerk.clock import to_hall
 from clerk.practice.loader import load_scenarios
 from clerk.practice.model import Difficulty, Scenario, ScenarioSet
 from clerk.practice.scoring import Attempt, ItemChoice, score
 from clerk.tickets import hall_day
-from clerk.workdays import LimitUnit, TimeLimit, WorkCalendar, promised_within_legal
+from clerk.workdays import WorkCalendar
 from services.hall import audit
 from services.hall.audit import Actor
 from services.hall.cases.schemas import DraftState, ItemDecisionIn
-from services.hall.cases.service import item_verdicts, match_decisions
+from services.hall.cases.service import plan_decision
 from services.hall.models import User
 from services.hall.practice.models import (
     PracticeAttempt,
@@ -247,21 +247,6 @@ class PracticeContext:
     lang: str = "zh-CN"
 
 
-_STATES: dict[str, checklist.State] = {
-    **{s.value: s for s in checklist.State},
-    **{s.name.lower(): s for s in checklist.State},
-}
-
-
-def _marks(state: DraftState) -> dict[str, checklist.Mark]:
-    out: dict[str, checklist.Mark] = {}
-    for name, mark in state.materials.items():
-        parsed = _STATES.get(mark.state.strip()) or _STATES.get(mark.state.strip().lower())
-        if parsed is not None:
-            out[name] = checklist.Mark(parsed, mark.due)
-    return out
-
-
 def next_numbers(session: Session, day: date, count: int) -> list[str]:
     """`count` practice case numbers of `day`: LX-YYYYMMDD-NNNN (own counter, own table)."""
     insert = (
@@ -279,36 +264,6 @@ def next_numbers(session: Session, day: date, count: int) -> list[str]:
     return [f"{PRACTICE_PREFIX}-{day:%Y%m%d}-{n:04d}" for n in range(last - count + 1, last + 1)]
 
 
-def _refusal(
-    item: Item, wanted: ItemDecisionIn, found: Sequence[checklist.Refusal]
-) -> dict[str, Any]:
-    if wanted.refusal_reason:
-        reason = item.refusal_reason(wanted.refusal_reason)
-        if reason is None:
-            raise ApiError(422, "cases.unknown_refusal_reason", reason=wanted.refusal_reason)
-        return {"reason_id": reason.id, "text": reason.text, "legal_basis": reason.legal_basis}
-    if wanted.reason and wanted.reason.strip():
-        return {
-            "reason_id": None,
-            "text": wanted.reason.strip(),
-            "legal_basis": (wanted.legal_basis or "").strip() or "—",
-        }
-    if found:
-        return {
-            "reason_id": found[0].reason_id or None,
-            "text": found[0].text,
-            "legal_basis": found[0].legal_basis,
-        }
-    raise ApiError(422, "cases.refusal_reason_required", item=item.code)
-
-
-def _applicant(state: DraftState) -> dict[str, Any]:
-    applicant = state.applicant
-    if applicant is None or not applicant.name.strip():
-        raise ApiError(422, "cases.applicant_required", field="name")
-    return applicant.model_dump(mode="json", exclude_none=True)
-
-
 def decide(
     session: Session,
     actor: Actor,
@@ -320,8 +275,9 @@ def decide(
     keystrokes: int,
     now: datetime,
 ) -> tuple[PracticeAttempt, dict[str, Any]]:
-    """Decide the practice file exactly as a live decision is checked (409 cases.cannot_accept
-    when the verdict forbids accepting, cases.nothing_missing …), then number the practice
+    """Decide the practice file through the live decision's planner (plan_decision: 409
+    cases.cannot_accept when the verdict forbids accepting, cases.nothing_missing, 422 for the
+    people, the agent, the mail address and past 容缺 dates …), then number the practice
     cases LX-…, score the attempt and close it. Returns the attempt and the visit (the shape of
     a live visit, so the intake screen shows it the same way)."""
     attempt = get_attempt(session, attempt_id, actor)
@@ -340,51 +296,12 @@ def decide(
     the_scenario = scenario(attempt.scenario_id)
     catalog = context.catalog
     state = DraftState.model_validate(attempt.state)
-    subject, answers, items, wanted = match_decisions(catalog, state, decisions)
-    applicant_data = _applicant(state)
-    kind = (
-        "organization" if state.applicant and state.applicant.kind == "organization" else ("person")
-    )
-    elicenses = frozenset(state.applicant.elicenses if state.applicant else ())
-    applicant = checklist.Applicant(
-        ApplicantType.ORGANIZATION if kind == "organization" else ApplicantType.PERSON, elicenses
-    )
-    marks = _marks(state)
-    verdict = checklist.verdict(subject, answers, marks, applicant, lang=RECORD_LANG)
-
-    planned: list[tuple[Any, ItemDecisionIn, Any, dict[str, Any] | None]] = []
-    for iv in item_verdicts(verdict, items):
-        choice = wanted[iv.item.code]
-        decision = Decision(choice.decision)
-        refusal: dict[str, Any] | None = None
-        if decision is Decision.ACCEPT:
-            if iv.decision not in (checklist.Decision.ACCEPT, checklist.Decision.ACCEPT_DEFERRED):
-                raise ApiError(
-                    409,
-                    "cases.cannot_accept",
-                    item=iv.item.code,
-                    verdict=iv.decision.value,
-                    reasons=[
-                        {"key": r.key, "text": r.text(context.lang)}
-                        for r in iv.reasons
-                        if r.key not in ("complete", "committed")
-                    ],
-                    missing=[m.name for m in iv.missing],
-                    unanswered=list(verdict.unanswered),
-                )
-        elif decision is Decision.NOTICE:
-            if not iv.missing:
-                raise ApiError(409, "cases.nothing_missing", item=iv.item.code)
-        else:
-            refusal = _refusal(iv.item, choice, iv.refusals)
-        status = decision_status(
-            decision,
-            deferred=iv.decision is checklist.Decision.ACCEPT_DEFERRED,
-            immediate=iv.item.handling is Handling.IMMEDIATE,
-        )
-        planned.append((iv, choice, status, refusal))
-
     today = hall_day(now)
+    plan, planned = plan_decision(catalog, state, decisions, today, context.lang)
+    visit_in = plan.visit
+    answers = dict(visit_in.answers)
+    applicant_name = state.applicant.name.strip() if state.applicant else ""
+
     numbers = next_numbers(session, today, len(planned))
     seconds = max(0.0, (now - attempt.started_at).total_seconds())
     result = score(
@@ -394,9 +311,9 @@ def decide(
             theme=state.theme,
             items=tuple(state.items),
             answers=answers,
-            marks=marks,
-            applicant_kind=kind,
-            elicenses=elicenses,
+            marks=dict(visit_in.marks),
+            applicant_kind=visit_in.kind,
+            elicenses=visit_in.elicenses,
             choices=tuple(ItemChoice(d.item, d.decision, d.refusal_reason) for d in decisions),
             seconds=seconds,
             keystrokes=max(0, keystrokes),
@@ -405,17 +322,12 @@ def decide(
         lang=context.lang,
     )
     cases_out: list[dict[str, Any]] = []
-    for number, (iv, choice, status, refusal) in zip(numbers, planned, strict=True):
-        item = iv.item
+    for number, entry in zip(numbers, planned, strict=True):
+        item, status, refusal = entry.plan.item, entry.status, entry.refusal
         department = catalog.department(item.department)
         promised: dict[str, Any] = {"limit": None, "date": None, "estimated": False, "note": None}
         if status.value in ("accepted", "accepted_rongque"):
-            limit = TimeLimit(
-                item.promised_limit.value, LimitUnit.parse(item.promised_limit.unit.value)
-            )
-            legal = TimeLimit(item.legal_limit.value, LimitUnit.parse(item.legal_limit.unit.value))
-            # never past the legal limit (a 工作日 promise vs a 自然日 law around holidays)
-            found = promised_within_legal(today, limit, legal, context.calendar)
+            found = planner.promise(item, today, context.calendar)
             promised = {
                 "limit": str(item.promised_limit),
                 "date": found.date.isoformat(),
@@ -438,7 +350,7 @@ def decide(
                     "rongque": m.rongque,
                     "items": list(m.items),
                 }
-                for m in iv.missing
+                for m in entry.plan.missing
             ]
             if status.value == "notice"
             else []
@@ -455,15 +367,17 @@ def decide(
             },
             "decision": status.value,
             "status": status.value,
-            "applicant": {"name": applicant_data.get("name", ""), "kind": kind},
+            "applicant": {"name": applicant_name, "kind": visit_in.kind},
             "agent": None,
-            "answers": dict(checklist.resolve_answers(subject, answers)),
-            "materials": [{"name": s.material.name, "state": s.state.value} for s in iv.statuses],
+            "answers": plan.answers,
+            "materials": [
+                {"name": s.material.name, "state": s.state.value} for s in entry.plan.statuses
+            ],
             "fields": {},
             "missing": missing,
             "refusal": refusal,
             "delivery": state.delivery.model_dump(mode="json"),
-            "note": (choice.note or "").strip(),
+            "note": entry.choice.note.strip(),
             "clerk": actor.name,
             "window_no": actor.window_no,
             "ticket_id": None,
@@ -516,7 +430,7 @@ def decide(
         "clerk": actor.name,
         "window_no": actor.window_no,
         "decided_at": now.isoformat(),
-        "applicant_name": str(applicant_data.get("name", "")),
+        "applicant_name": applicant_name,
         "catalog_version": catalog.version,
         "cases": cases_out,
         "practice": True,
