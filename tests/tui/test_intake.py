@@ -315,13 +315,13 @@ async def test_messages_at_the_field(hall: RunningHall, make_app: AppFactory) ->
         screen = await open_intake(pilot, offer_drafts=False)
         await pilot.press(*"spjy", "enter")
         await settle(pilot)
-        # a person for a 法人-only item
+        # a person for an item only companies and sole traders (个体工商户) apply for
         await pilot.press(*f"张晓明|{ID[:-1]}0|2020.01.01", "enter")
         await settle(pilot)
         assert "校验码不对" in message(screen, "applicant.id_number")
         assert "2020-01-01 过期" in message(screen, "applicant.id_valid_until")
         kind = message(screen, "applicant.kind")
-        assert "只受理法人申请" in kind and "自然人" in kind
+        assert "只受理法人、个体工商户申请" in kind and "自然人" in kind
         # the ID number is masked on screen unless the field has the focus or F7 reveals it
         number = screen.query_one("#applicant-id_number", Input)
         typed = number.value
