@@ -1,6 +1,8 @@
 """Exception handlers: every error leaves the service in the one shape of problems.ApiError,
 with the message in the language the client asked for (Accept-Language), Chinese by default.
 Unexpected exceptions are logged and answered as `internal` — never a traceback on the wire.
+RESPONSES declares that shape (schemas.Problem) for every error status of every operation in
+/openapi.json, in place of FastAPI's HTTPValidationError, which the hall never sends.
 
 A hall holiday file that cannot be read is the administrator's to fix, not a bug: every room
 that computes working days (decisions, practice, deadlines) answers it as 503
@@ -9,6 +11,7 @@ that computes working days (decisions, practice, deadlines) answers it as 503
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -17,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from clerk.workdays import HolidayFileError
 from services.hall.problems import ApiError
+from services.hall.schemas import Problem
 
 log = logging.getLogger("services.hall")
 
@@ -25,6 +29,13 @@ def request_language(request: Request | None) -> str:
     header = request.headers.get("accept-language", "") if request is not None else ""
     return "en" if header.lower().startswith("en") else "zh-CN"
 
+
+# Given to FastAPI(responses=…): every route gets them, and FastAPI adds no 422 of its own
+# where an operation already declares 4XX.
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    "4XX": {"model": Problem, "description": "Refused: {detail: {code, message, …}}"},
+    "5XX": {"model": Problem, "description": "The hall failed: {detail: {code, message}}"},
+}
 
 STATUS_CODES = {
     400: "bad_request",
