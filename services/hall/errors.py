@@ -2,7 +2,8 @@
 with the message in the language the client asked for (Accept-Language), Chinese by default.
 Unexpected exceptions are logged and answered as `internal` — never a traceback on the wire.
 RESPONSES declares that shape (schemas.Problem) for every error status of every operation in
-/openapi.json, in place of FastAPI's HTTPValidationError, which the hall never sends.
+/openapi.json, in place of FastAPI's HTTPValidationError, which the hall never sends; as JSON
+even where the operation's success is HTML (the board).
 
 A hall holiday file that cannot be read is the administrator's to fix, not a bug: every room
 that computes working days (decisions, practice, deadlines) answers it as 503
@@ -36,6 +37,8 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
     "4XX": {"model": Problem, "description": "Refused: {detail: {code, message, …}}"},
     "5XX": {"model": Problem, "description": "The hall failed: {detail: {code, message}}"},
 }
+
+PROBLEM_REF = "#/components/schemas/Problem"
 
 STATUS_CODES = {
     400: "bad_request",
@@ -87,6 +90,19 @@ def install(app: FastAPI) -> None:
         error = ApiError(500, "internal")
         return JSONResponse(error.body(request_language(request)), status_code=500)
 
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            # FastAPI files a route's extra responses under the route's media type
+            error_body = {"application/json": {"schema": {"$ref": PROBLEM_REF}}}
+            for path in generate()["paths"].values():
+                for operation in path.values():
+                    for status in RESPONSES:
+                        operation["responses"][status]["content"] = error_body
+        return app.openapi_schema or generate()
+
+    app.openapi = openapi  # type: ignore[method-assign]
     app.add_exception_handler(ApiError, on_api_error)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
