@@ -13,18 +13,34 @@ from urllib.parse import unquote_plus
 
 from clerk import paths
 from clerk.clock import log_stamp
+from clerk.identity import USCC_ALPHABET, USCC_AUTHORITIES
 
-# 18-character resident ID numbers, USCC-like codes, and 11-digit mainland mobile numbers.
+# 18-character resident ID numbers, USCCs, and 11-digit mainland mobile numbers.
 _ID = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])")
 _PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+# A USCC (统一社会信用代码, GB 32100) is personal data here: a 个体工商户's code (机构类别 92)
+# names the person who runs it. A log line cannot tell a sole trader's code from a company's, and
+# no log needs either, so every USCC-shaped code is masked like an ID number: its registering
+# authority, category and region (first 6) and its last 4 stay; typed in lower case too.
+_USCC_CHAR = "[" + USCC_ALPHABET + "]"
+_USCC = re.compile(
+    rf"(?<![0-9A-Za-z])([{''.join(sorted(USCC_AUTHORITIES))}]\d{{5}})\d{{2}}{_USCC_CHAR}{{6}}"
+    rf"({_USCC_CHAR}{{4}})(?![0-9A-Za-z])",
+    re.IGNORECASE,
+)
+
+
+def _mask_codes(text: str) -> str:
+    return _USCC.sub(lambda m: f"{m.group(1)}********{m.group(2)}", text)
 
 
 def mask_text(text: str) -> str:
+    text = _mask_codes(text)
     text = _ID.sub(lambda m: f"{m.group(1)}********{m.group(2)}", text)
     return _PHONE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
 
 
-# In a query string any run of 7+ digits (spaces, dashes, + between them) may be an ID number or
+# In a query string (after USCCs) any run of 7+ digits (spaces, dashes, + between them) may be an ID number or
 # a phone in some spelling ("+86 138-1234-5678"): all of it but the ends is masked.
 _DIGITS = re.compile(r"\d[\d\s+\-]{5,}\d[Xx]?")
 
@@ -34,7 +50,7 @@ def mask_url(url: str) -> str:
     path, sep, query = url.partition("?")
     if not sep:
         return mask_text(url)
-    query = unquote_plus(query)
+    query = _mask_codes(unquote_plus(query))
     return path + "?" + _DIGITS.sub(lambda m: m.group()[:3] + "****" + m.group()[-2:], query)
 
 

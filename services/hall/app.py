@@ -60,6 +60,7 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
+        responses=errors.RESPONSES,
     )
     app.state.hall = the_hall
     errors.install(app)

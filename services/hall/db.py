@@ -3,6 +3,10 @@ PostgreSQL goes through psycopg 3. No engine exists until `Database.open(url)` i
 
 Writes go through `Database.write()`: on SQLite the transaction starts with BEGIN IMMEDIATE so
 concurrent writers queue on the busy timeout instead of failing on a read-to-write upgrade.
+
+A number the store cannot hold (an ID of 2**100 in a URL, a window number past PostgreSQL's
+INTEGER) is the caller's mistake, not a failure of the hall: it is answered as 422
+`validation.out_of_range` wherever it reaches the store (found by tests/service/test_fuzz_api.py).
 """
 
 from __future__ import annotations
@@ -16,10 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection, ExceptionContext, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from clerk import paths
+from services.hall.problems import ApiError
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 PG_CONNECT_TIMEOUT_S = 5
@@ -57,6 +62,20 @@ def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
 def _sqlite_on_begin(conn: Connection) -> None:
     mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
     conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+# sqlite3 refuses ints beyond 64 bits before sending them; PostgreSQL refuses what does not fit
+# the column (SQLSTATE 22003 numeric_value_out_of_range).
+_OUT_OF_RANGE_SQLSTATE = "22003"
+
+
+def _number_out_of_range(context: ExceptionContext) -> None:
+    error = context.original_exception
+    too_big = isinstance(error, OverflowError) or (
+        getattr(error, "sqlstate", None) == _OUT_OF_RANGE_SQLSTATE
+    )
+    if too_big:
+        raise ApiError(422, "validation.out_of_range") from error
 
 
 # Request handlers run on up to 40 threads; with SQLAlchemy's default pool (5 kept, 10 more
@@ -100,17 +119,20 @@ def make_engine(url: str) -> Engine:
         )
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
+        event.listen(engine, "handle_error", _number_out_of_range)
         return engine
     connect_args: dict[str, Any] = {}
     if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
         connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S
-    return create_engine(
+    engine = create_engine(
         url,
         connect_args=connect_args,
         pool_pre_ping=True,
         pool_size=POOL_SIZE,
         max_overflow=POOL_OVERFLOW,
     )
+    event.listen(engine, "handle_error", _number_out_of_range)
+    return engine
 
 
 def lock_key(name: str) -> int:

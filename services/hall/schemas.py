@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.hall.models import AuditEntry, Category, User, Window
 
@@ -152,3 +152,27 @@ class AuditEntryOut(BaseModel):
             target=entry.target,
             data=entry.data,
         )
+
+
+class FieldProblem(BaseModel):
+    field: str = Field(description="dotted path of the input, e.g. applicant.id_number")
+    problem: str
+
+
+class ProblemDetail(BaseModel):
+    """What went wrong (problems.ApiError.body). Codes are stable; a code may carry more
+    members (e.g. `current` for drafts.version_conflict), so others are allowed."""
+
+    model_config = ConfigDict(extra="allow")
+
+    code: str = Field(description="stable, for clients to switch on: auth.forbidden, not_found…")
+    message: str = Field(description="for people, in the language of Accept-Language")
+    field: str | None = Field(None, description="the input the problem is about, where one is")
+    fields: list[FieldProblem] | None = Field(None, description="validation.invalid: each input")
+    retry_after: int | None = Field(None, description="seconds to wait (429)")
+
+
+class Problem(BaseModel):
+    """Every error answer of the hall (4xx and 5xx) has this body."""
+
+    detail: ProblemDetail

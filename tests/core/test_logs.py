@@ -21,6 +21,9 @@ ID_NUMBER = "11010519491231002X"
 ID_MASKED = "110105********002X"
 PHONE = "13812345678"
 PHONE_MASKED = "138****5678"
+# a 个体工商户 (机构类别 92): the code names the person who runs it; check digit D is right
+SOLE_TRADER_USCC = "92310115MA1K3YJ12D"
+USCC_MASKED = "923101********J12D"
 LOGGERS = ("clerk", "services", "screens", "printing")
 
 
@@ -69,10 +72,28 @@ def formatted(rec: logging.LogRecord) -> dict[str, Any]:
         ("138123456789", "138123456789"),
         ("12812345678", "12812345678"),
         ("A012 到 3 号窗口", "A012 到 3 号窗口"),
+        # USCCs, with letters: every one is masked (a log cannot tell a sole trader's from a
+        # company's), in either case; not when glued to more letters or digits.
+        (f"个体户 {SOLE_TRADER_USCC} 来办", f"个体户 {USCC_MASKED} 来办"),
+        (f"uscc={SOLE_TRADER_USCC.lower()}&", f"uscc={USCC_MASKED.lower()}&"),
+        ("91110000600037341L", "911100********341L"),
+        (f"X{SOLE_TRADER_USCC}", f"X{SOLE_TRADER_USCC}"),
+        (f"{SOLE_TRADER_USCC}D", f"{SOLE_TRADER_USCC}D"),
     ],
 )
 def test_mask_text(text: str, masked: str) -> None:
     assert logs.mask_text(text) == masked
+
+
+def test_a_uscc_is_masked_in_a_logged_url_and_in_a_records_data() -> None:
+    line = logs.mask_url(f"/api/v1/cases?q={SOLE_TRADER_USCC}&limit=20")
+    assert line == f"/api/v1/cases?q={USCC_MASKED}&limit=20"
+    rec = record("organisation %s", SOLE_TRADER_USCC)
+    rec.data = {"applicant": {"uscc": SOLE_TRADER_USCC, "name": "某某小吃店"}}
+    entry = formatted(rec)
+    assert SOLE_TRADER_USCC not in json.dumps(entry, ensure_ascii=False)
+    assert entry["msg"] == f"organisation {USCC_MASKED}"
+    assert entry["data"]["applicant"]["uscc"] == USCC_MASKED
 
 
 def test_a_record_is_one_json_line_with_its_fields() -> None:

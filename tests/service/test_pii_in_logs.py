@@ -1,6 +1,6 @@
 """Personal data stays out of every log and out of the store's files: a real `clerk serve`
-accepts cases, they are looked up by ID number and phone (in the body, and the old way in the
-query string), and no log the hall or the workstation wrote holds a full number — nor does the
+accepts cases, they are looked up by phone, USCC and case number (in the body, and the old way
+in the query string), and no log the hall or the workstation wrote holds a full number — nor does the
 SQLite store's file."""
 
 from __future__ import annotations
@@ -20,12 +20,18 @@ from tests.support.hall import PostgresScratch, seeded_store, sqlite_url
 
 CONTACT_ID = "110105199003071239"  # the organization's contact person (resident ID)
 PHONE = "13900001111"  # procs.applicant's phone
+# a 个体工商户 (机构类别 92): its code names the person who runs it, so it is personal data too
+SOLE_TRADER_USCC = "92310115MA1K3YJ12D"
 
 
 class ContactDesk(Desk):
     def _state(self) -> dict[str, Any]:
         state = super()._state()
-        state["applicant"] = {**state["applicant"], "id_number": CONTACT_ID}
+        state["applicant"] = {
+            **state["applicant"],
+            "id_number": CONTACT_ID,
+            "uscc": SOLE_TRADER_USCC,
+        }
         return state
 
 
@@ -65,8 +71,8 @@ def test_no_full_number_in_any_log_or_store_file(
         headers = hall.login("clerk1", credentials["clerk1"], 1)
         desk = ContactDesk(hall, headers)
         numbers = [desk.accept(), desk.accept()]
-        # the old way (query string) and the new one (body), by phone and by case number
-        for q in (PHONE, "+86 139-0000-1111", numbers[0]):
+        # the old way (query string) and the new one (body), by phone, USCC and case number
+        for q in (PHONE, "+86 139-0000-1111", SOLE_TRADER_USCC, numbers[0]):
             answer = hall.http.get("/api/v1/cases", params={"q": q}, headers=headers)
             assert answer.status_code == 200 and answer.json(), (q, answer.text)
             answer = hall.http.post("/api/v1/cases/search", json={"q": q}, headers=headers)
@@ -83,7 +89,7 @@ def test_no_full_number_in_any_log_or_store_file(
         assert set(asyncio.run(workstation())) >= set(numbers)
     finally:
         hall.stop()
-    needles = (CONTACT_ID, PHONE)
+    needles = (CONTACT_ID, PHONE, SOLE_TRADER_USCC, SOLE_TRADER_USCC[8:])
     hall_side = _grep(folder, needles)
     work_side = _grep(clerk_home, needles)
     store_side = _grep(tmp_path / "store", needles) if hall_url.startswith("sqlite") else {}
@@ -95,3 +101,4 @@ def test_no_full_number_in_any_log_or_store_file(
     # and the access log did see those lookups (masked), so the check above could fail
     out = "".join(p.read_text("utf-8", "replace") for p in folder.glob("hall-*.out"))
     assert "/api/v1/cases?q=139****11" in out and "POST /api/v1/cases/search" in out
+    assert "/api/v1/cases?q=923101********J12D" in out
