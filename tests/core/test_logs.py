@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import stat
 import sys
 import time
 from collections.abc import Iterator
@@ -205,3 +206,12 @@ def test_a_launch_logs_started_in_n_ms(
     assert started[0]["msg"] == "started in 1234 ms"
     assert started[0]["logger"] == "clerk.tui"
     assert started[0]["data"] == {"ms": 1234, "embedded": False}
+
+
+def test_the_log_folder_and_file_are_private(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLERK_HOME", str(tmp_path / "home"))
+    path = logs.log_file("hall")
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600

@@ -232,6 +232,9 @@ def test_folder_printer_writes_pdfs(tmp_path: Path) -> None:
     reprint = printer.print(as_reprint(sample("receipt")))
     assert reprint.path is not None and "reprint" in reprint.path.name
     assert not list((tmp_path / "prints").glob("*.part"))
+    # receipts carry names and masked IDs: only the hall's user reads them
+    assert stat.S_IMODE((tmp_path / "prints").stat().st_mode) == 0o700
+    assert {stat.S_IMODE(p.stat().st_mode) for p in (tmp_path / "prints").iterdir()} == {0o600}
 
 
 @pytest.mark.skipif(
