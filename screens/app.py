@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import PurePath
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, work
 from textual.app import App
@@ -25,9 +25,6 @@ from textual.screen import Screen
 
 from clerk import clock as clerk_clock
 from clerk import i18n
-from clerk.catalog.errors import CatalogError
-from clerk.catalog.model import Catalog
-from clerk.catalog.search import SearchIndex
 from clerk.config import Settings
 from screens.base import localize_bindings
 from screens.commands import ShellCommands
@@ -45,6 +42,11 @@ from screens.login import LoginScreen
 from screens.themes import BY_SETTING, DARK, LIGHT
 from screens.unsaved import any_unsaved
 from services.client import HallClient, HallClientError, Session
+
+if TYPE_CHECKING:
+    # the catalog is loaded on first use, off the login screen's critical path
+    from clerk.catalog.model import Catalog
+    from clerk.catalog.search import SearchIndex
 
 log = logging.getLogger("screens.app")
 
@@ -248,6 +250,8 @@ class ClerkApp(App[None]):
     async def _open_catalog(
         self, screen_class: Callable[[Catalog, SearchIndex], Screen[Any]]
     ) -> None:
+        from clerk.catalog.errors import CatalogError
+
         try:
             catalog, index = await self.catalog_and_index()
         except CatalogError as exc:
