@@ -51,6 +51,16 @@ if TYPE_CHECKING:
 log = logging.getLogger("screens.app")
 
 
+def _import_home() -> None:
+    try:
+        from screens import home, panels
+
+        del home  # imported for its modules, as signed_in will
+        panels.discover()
+    except Exception:  # the home screen imports them again and shows what is wrong there
+        log.exception("home screen panels not imported ahead")
+
+
 def _load_catalog() -> tuple[Catalog, SearchIndex]:
     from clerk.catalog.loader import load_active_catalog
     from clerk.catalog.search import build_index
@@ -140,6 +150,9 @@ class ClerkApp(App[None]):
     def on_ready(self) -> None:
         if self._on_ready is not None:
             self._on_ready()
+        # The clerk is typing: import the home screen and its panels now, so that signing in
+        # does not wait for them (about a third of the first sign-in, issue 17).
+        threading.Thread(target=_import_home, name="home-imports", daemon=True).start()
 
     def connection_text(self) -> str:
         if self.settings.hall_url:
