@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import PurePath
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, work
 from textual.app import App
@@ -25,9 +25,6 @@ from textual.screen import Screen
 
 from clerk import clock as clerk_clock
 from clerk import i18n
-from clerk.catalog.errors import CatalogError
-from clerk.catalog.model import Catalog
-from clerk.catalog.search import SearchIndex
 from clerk.config import Settings
 from screens.base import localize_bindings
 from screens.commands import ShellCommands
@@ -46,7 +43,22 @@ from screens.themes import BY_SETTING, DARK, LIGHT
 from screens.unsaved import any_unsaved
 from services.client import HallClient, HallClientError, Session
 
+if TYPE_CHECKING:
+    # the catalog is loaded on first use, off the login screen's critical path
+    from clerk.catalog.model import Catalog
+    from clerk.catalog.search import SearchIndex
+
 log = logging.getLogger("screens.app")
+
+
+def _import_home() -> None:
+    try:
+        from screens import home, panels
+
+        del home  # imported for its modules, as signed_in will
+        panels.discover()
+    except Exception:  # the home screen imports them again and shows what is wrong there
+        log.exception("home screen panels not imported ahead")
 
 
 def _load_catalog() -> tuple[Catalog, SearchIndex]:
@@ -138,6 +150,9 @@ class ClerkApp(App[None]):
     def on_ready(self) -> None:
         if self._on_ready is not None:
             self._on_ready()
+        # The clerk is typing: import the home screen and its panels now, so that signing in
+        # does not wait for them (about a third of the first sign-in, issue 17).
+        threading.Thread(target=_import_home, name="home-imports", daemon=True).start()
 
     def connection_text(self) -> str:
         if self.settings.hall_url:
@@ -248,6 +263,8 @@ class ClerkApp(App[None]):
     async def _open_catalog(
         self, screen_class: Callable[[Catalog, SearchIndex], Screen[Any]]
     ) -> None:
+        from clerk.catalog.errors import CatalogError
+
         try:
             catalog, index = await self.catalog_and_index()
         except CatalogError as exc:

@@ -62,6 +62,7 @@ from screens.components.item_search import ItemSearch
 from screens.components.result_dialog import Printer, ResultDialog
 from screens.components.situation_panel import SituationPanel
 from screens.components.steady_footer import SteadyFooter
+from screens.components.steady_text import show
 from screens.components.verdict_bar import VerdictBar
 from screens.errors import error_text, session_ended
 from screens.intake_state import (
@@ -185,6 +186,7 @@ class IntakeScreen(Screen[VisitRecord | None]):
         self._looked_up: str | None = None
         self._ready = False
         self._mark_problem: str | None = None
+        self._items_shown: tuple[tuple[str | None, str, bool], ...] = ()
 
     # ------------------------------------------------------------------ services
 
@@ -320,7 +322,8 @@ class IntakeScreen(Screen[VisitRecord | None]):
         await self.query_one(SituationPanel).show(view.questions)
         self.query_one(ChecklistTable).show(view.statuses, labels)
         counts = checklist.merge_counts(view.subject, self.form.answers)
-        self.query_one("#checklist-title", Static).update(
+        show(
+            self.query_one("#checklist-title", Static),
             _t(
                 "checklist.title_counts",
                 count=len(view.statuses),
@@ -328,7 +331,7 @@ class IntakeScreen(Screen[VisitRecord | None]):
                 outstanding=len(view.verdict.missing),
             )
             if view.statuses
-            else _t("checklist.title")
+            else _t("checklist.title"),
         )
         self._show_detail()
         await self.query_one(FieldsForm).show(
@@ -340,8 +343,6 @@ class IntakeScreen(Screen[VisitRecord | None]):
 
     def _show_items(self, view: IntakeView) -> None:
         options = self.query_one("#intake-items", OptionList)
-        highlighted = options.highlighted
-        options.clear_options()
         entries: list[Option] = []
         if isinstance(view.subject, Theme):
             theme = view.subject
@@ -366,6 +367,12 @@ class IntakeScreen(Screen[VisitRecord | None]):
                 )
         if not entries:
             entries.append(Option(_t("items.none"), id="none", disabled=True))
+        shown = tuple((o.id, str(o.prompt), o.disabled) for o in entries)
+        if shown == self._items_shown:
+            return  # most changes (a material marked) leave the items as they are
+        self._items_shown = shown
+        highlighted = options.highlighted
+        options.clear_options()
         options.add_options(entries)
         if highlighted is not None and entries:
             options.highlighted = min(highlighted, len(entries) - 1)
@@ -374,10 +381,10 @@ class IntakeScreen(Screen[VisitRecord | None]):
         status = self.query_one(ChecklistTable).current
         detail = self.query_one("#checklist-detail", Static)
         if self._mark_problem:
-            detail.update(Text(self._mark_problem, style="bold red"))
+            show(detail, Text(self._mark_problem, style="bold red"))
             return
         if status is None:
-            detail.update("")
+            show(detail, "")
             return
         material = status.material
         names = {i.code: i.name for i in self.view.items}
@@ -389,7 +396,7 @@ class IntakeScreen(Screen[VisitRecord | None]):
             parts.append(_t("checklist.elicense_types", types="、".join(material.elicenses)))
         if status.problem is not None:
             parts.append(status.problem.text())
-        detail.update("  ".join(parts))
+        show(detail, "  ".join(parts))
 
     def _show_header(self) -> None:
         parts = [_t("header.title")]
@@ -412,7 +419,7 @@ class IntakeScreen(Screen[VisitRecord | None]):
             parts.append(_t("header.second_visit", number=self.form.follows_notice))
         if self.revealed:
             parts.append(_t("header.revealed"))
-        self.query_one("#intake-header", Static).update("  ·  ".join(parts))
+        show(self.query_one("#intake-header", Static), "  ·  ".join(parts))
 
     # ------------------------------------------------------------------ changes
 

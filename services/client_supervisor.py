@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from clerk import dashboard as dash
-from clerk import reports
-
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+    # imported where used: the login screen needs the client, not the supervisor's figures
+    from clerk import dashboard as dash
+    from clerk import reports
 
 
 def _key() -> str:
@@ -87,6 +88,8 @@ class SupervisorApi:
         ) -> Any: ...
 
     async def dashboard(self) -> DashboardAnswer:
+        from clerk import dashboard as dash
+
         data = await self.request("GET", "/dashboard")
         return DashboardAnswer(
             dash.snapshot_from_dict(data["snapshot"]), dash.figures_from_dict(data["figures"])
@@ -161,5 +164,7 @@ class SupervisorApi:
             params["date"] = day.isoformat()
         if to is not None:
             params["to"] = to.isoformat()
+        from clerk import reports
+
         data = await self.request("GET", "/reports/daily", params=params or None)
         return reports.report_from_dict(data)

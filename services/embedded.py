@@ -18,12 +18,16 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import httpx
-import uvicorn
 
 from clerk import i18n, paths
 from clerk.config import Settings
+
+if TYPE_CHECKING:
+    # imported by start_embedded, on the hall's own thread: not on the login screen's path
+    import uvicorn
 
 log = logging.getLogger("services.embedded")
 
@@ -187,6 +191,8 @@ def start_embedded(
     Raises HallStartError (message in the current language) when it does not answer within
     `timeout` seconds or answers that its store is unusable. `clock` (tests) replaces the
     service's clock, e.g. to let tokens expire."""
+    import uvicorn
+
     from services.hall.app import create_app
 
     app = create_app(settings, database_url=database_url, clock=clock)

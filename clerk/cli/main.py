@@ -6,13 +6,14 @@ import importlib
 import os
 import pkgutil
 import sys
+from collections.abc import MutableMapping
 
 import click
 
 import clerk
 from clerk import clock, i18n
 from clerk.cli.context import CliContext
-from clerk.cli.i18n_help import ROOT_KEY, group, option
+from clerk.cli.i18n_help import ROOT_KEY, Group, option
 
 
 def _language_from_argv(argv: list[str]) -> str:
@@ -38,7 +39,29 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
         ctx.exit()
 
 
-@group(
+class _Root(Group):
+    """The root group imports its commands the first time anyone looks at them: `clerk` alone
+    (the TUI) never does, so the catalog, practice and store modules stay off its start."""
+
+    _pending = False  # set once the group is built (building it reads `commands` already)
+
+    def defer_commands(self) -> None:
+        self._pending = True
+
+    @property
+    def commands(self) -> MutableMapping[str, click.Command]:
+        if self._pending:
+            self._pending = False
+            _register_commands(self)
+        return self._commands
+
+    @commands.setter
+    def commands(self, value: MutableMapping[str, click.Command]) -> None:
+        self._commands = value
+
+
+@click.group(
+    cls=_Root,
     help_key=ROOT_KEY,
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -71,7 +94,7 @@ def cli(
         run_tui(state)
 
 
-def _register_commands() -> None:
+def _register_commands(root: click.Group) -> None:
     import clerk.cli as package
 
     for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
@@ -80,10 +103,10 @@ def _register_commands() -> None:
         module = importlib.import_module(f"clerk.cli.{info.name}")
         register = getattr(module, "register", None)
         if callable(register):
-            register(cli)
+            register(root)
 
 
-_register_commands()
+cli.defer_commands()
 
 
 def main() -> None:

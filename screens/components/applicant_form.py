@@ -25,6 +25,7 @@ from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Selec
 
 from clerk import i18n
 from clerk.identity import IdType, mask_id, mask_phone
+from screens.components.steady_text import show
 from screens.intake_state import ID_TYPES, ORGANIZATION, PERSON, FieldMessage, IntakeForm, Scan
 from screens.intake_state import parse_scan as _parse_scan
 
@@ -219,12 +220,11 @@ class ApplicantForm(Vertical):
             assert isinstance(widget, Static)
             if message is None:
                 widget.display = False
-                widget.update("")
+                show(widget, "")
                 continue
             widget.display = True
-            widget.set_class(message.error, "-error")
-            widget.set_class(not message.error, "-warning")
-            widget.update(("✗ " if message.error else "· ") + message.text)
+            widget.update_classes({"-error": message.error, "-warning": not message.error})
+            show(widget, ("✗ " if message.error else "· ") + message.text)
 
     # ------------------------------------------------------------------ events
 

@@ -19,6 +19,7 @@ from textual.widgets import Input, Label, Static
 
 from clerk import i18n
 from clerk.checklist import MergedField
+from screens.components.steady_text import show
 
 
 def _t(key: str, **values: Any) -> str:
@@ -48,10 +49,11 @@ class FieldsForm(Vertical):
         before: int,
     ) -> None:
         ids = tuple(f.id for f in fields)
-        self.query_one("#fields-title", Static).update(
+        show(
+            self.query_one("#fields-title", Static),
             _t("fields.title_counts", count=len(fields), before=before)
             if fields
-            else _t("fields.title")
+            else _t("fields.title"),
         )
         container = self.query_one("#fields-list", Vertical)
         if ids != self._ids:

@@ -28,6 +28,7 @@ from clerk import i18n
 from clerk.cases import is_valid_case_number, normalize_case_number
 from clerk.catalog.search import CODE, NAME, Hit, Kind, SearchIndex
 from screens.base import localize_bindings
+from screens.components.steady_text import show
 from screens.keymap import KeyAction, register
 
 _TCSS = Path(__file__).resolve().parent.parent / "styles" / "item_search.tcss"
@@ -253,7 +254,7 @@ class ItemSearch(Vertical):
             parts.append(i18n.t("search.filter_applicant", applicant=self.applicant))
         if self.department:
             parts.append(i18n.t("search.filter_department", department=self.department))
-        self.query_one("#item-search-status", Static).update("  ".join(parts))
+        show(self.query_one("#item-search-status", Static), "  ".join(parts))
 
     # ------------------------------------------------------------------ events and actions
 

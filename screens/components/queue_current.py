@@ -14,6 +14,7 @@ from textual.widgets import Static
 from clerk import i18n
 from clerk.clock import elapsed_text
 from screens.components.queue_text import TicketLike, category_label, ticket_flags
+from screens.components.steady_text import show
 
 
 class CurrentTicket(TicketLike, Protocol):
@@ -87,4 +88,6 @@ class QueueCurrent(Vertical):
             if ticket.recalls
             else i18n.t("queue_tui.panel.no_recalls")
         )
-        self.query_one("#queue-state", Static).update(f"{status} · {timer} · {recalls}")
+        # every second while a ticket is held, also under the intake: no layout when only the
+        # timer's digits change (bench/keys.py)
+        show(self.query_one("#queue-state", Static), f"{status} · {timer} · {recalls}")

@@ -47,7 +47,9 @@ class ShellHeader(Horizontal):
         return datetime_text(self._clock(), seconds=True)
 
     def _tick(self) -> None:
-        self.query_one("#header-clock", Static).update(self._now())
+        # the same width every second: repaint the clock only. A layout here, on the home screen
+        # under the intake, repainted the whole intake twice a second (bench/keys.py)
+        self.query_one("#header-clock", Static).update(self._now(), layout=False)
 
     def show(
         self,

@@ -23,6 +23,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 from clerk import i18n
 from clerk.catalog.model import Answer, QuestionType
 from clerk.checklist import Question
+from screens.components.steady_text import show
 from screens.intake_state import AGENT
 
 
@@ -129,7 +130,9 @@ class SituationPanel(Vertical):
                 if isinstance(control, Checkbox):
                     with control.prevent(Checkbox.Changed):
                         control.value = question.value is True
-                    control.label = self._label(question)
+                    text = self._label(question)
+                    if control.label.plain != text:  # a new label lays the screen out
+                        control.label = text
                 elif isinstance(control, Select):
                     if isinstance(question.value, str) and control.value != question.value:
                         with control.prevent(Select.Changed):
@@ -141,7 +144,7 @@ class SituationPanel(Vertical):
                             control.value = value
             for label in self.query(f"#ql-{question.id}"):
                 if isinstance(label, Label):
-                    label.update(self._label(question))
+                    show(label, self._label(question))
 
     # ------------------------------------------------------------------ events
 

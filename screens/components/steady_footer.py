@@ -4,7 +4,9 @@ Textual's Footer throws away and mounts again every key widget whenever the scre
 signal fires — on every focus change, so on every Tab through the applicant form. The keys it
 shows are mostly the same before and after; rebuilding them cost a third of signing in and of
 each step of intake. This footer remembers what it composed (key, label, action, enabled,
-tooltip, group) and skips the rebuild when that is unchanged.
+tooltip, group) and skips the rebuild when that is unchanged; when only which keys are enabled
+changed (moving down the intake checklist, from a row that takes an e-license to one that does
+not), it sets them on the keys it has instead of rebuilding.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Hashable
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 
 class SteadyFooter(Footer):
@@ -54,7 +57,38 @@ class SteadyFooter(Footer):
             and self.is_attached
             and screen is self.screen
             and self._composed is not None
-            and self._shown() == self._composed
         ):
-            return  # the same keys: nothing to rebuild
+            shown = self._shown()
+            if shown == self._composed:
+                return  # the same keys: nothing to rebuild
+            if _shape(shown) == _shape(self._composed) and self._set_enabled(shown):
+                self._composed = shown
+                return
         super().bindings_changed(screen)
+
+    def _set_enabled(self, shown: Hashable) -> bool:
+        """Enable and disable the keys in place; False when a key is not where it was."""
+        assert isinstance(shown, tuple)
+        keys, palette, _ = shown
+        enabled = {(k[0], k[1]): k[6] for k in keys}
+        for widget in self.query(FooterKey):
+            if widget.has_class("-command-palette"):
+                if palette is None:
+                    return False
+                widget.disabled = not palette[2]
+            elif (widget.key, widget.action) in enabled:
+                widget.disabled = not enabled[(widget.key, widget.action)]
+            else:
+                return False
+        return True
+
+
+def _shape(shown: Hashable) -> Hashable:
+    """What the footer shows, leaving out which keys are enabled."""
+    assert isinstance(shown, tuple)
+    keys, palette, compact = shown
+    return (
+        tuple(k[:6] + k[7:] for k in keys),
+        None if palette is None else (palette[0], palette[1], palette[3]),
+        compact,
+    )

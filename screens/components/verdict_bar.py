@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from clerk import i18n
 from clerk.checklist import Decision
+from screens.components.steady_text import show
 from screens.intake_state import IntakeView
 
 MAX_REASONS = 6
@@ -40,10 +41,9 @@ class VerdictBar(Static):
     def show(self, view: IntakeView, decide_key: str) -> None:
         self.view = view
         decision = view.decision
-        for cls in DECISION_CLASS.values():
-            self.remove_class(cls)
         blocked = view.verdict.can_accept and not view.can_accept
-        self.add_class("-undecided" if blocked else DECISION_CLASS[decision])
+        chosen = "-undecided" if blocked else DECISION_CLASS[decision]
+        self.update_classes({cls: cls == chosen for cls in {*DECISION_CLASS.values(), chosen}})
         text = Text()
         headline = _t(f"verdict.{decision.value}")
         if blocked:
@@ -63,4 +63,4 @@ class VerdictBar(Static):
             text.append("\n  • " + line)
         if len(lines) > MAX_REASONS:
             text.append("\n  " + _t("verdict.more", count=len(lines) - MAX_REASONS), style="dim")
-        self.update(text)
+        show(self, text)

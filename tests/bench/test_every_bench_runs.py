@@ -22,11 +22,14 @@ TINY: dict[str, list[str]] = {
         *("--sse-budget-ms", "60000"),
     ],
     "dashboard": ["--tickets", "200", "--windows", "4", "--samples", "3"],
+    "keys": ["--rounds", "1"],
+    "printing": ["--runs", "1", "--cold", "1"],
     "search": [
         *("--items", "300", "--queries", "100", "--load-runs", "1"),
         *("--p99-target-ms", "60000", "--min-speedup", "0", "--load-target-ms", "60000"),
     ],
     "search_quality": [],
+    "signin": ["--runs", "1"],
     "startup": ["--runs", "1"],
 }
 

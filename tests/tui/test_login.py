@@ -176,3 +176,29 @@ async def test_english_messages(hall: RunningHall, make_app: AppFactory) -> None
         assert isinstance(app.screen, HomeScreen)
         assert "Window 1" in text_of(app, "#window-number")
         assert "Window clerk" in text_of(app, "#header-role")
+
+
+async def test_signing_in_before_the_hall_is_up_says_it_waits_then_signs_in(
+    hall: RunningHall, make_app: AppFactory
+) -> None:
+    """The embedded hall still coming up (clerk.cli.tui builds the client before it): the form
+    takes keys at once, signing in says it waits for the hall, and goes on when the hall is up.
+    The gate holds the hall "starting" for as long as the test needs, so nothing races."""
+    import asyncio
+
+    gate = asyncio.Event()
+    client = HallClient(uds=str(hall.socket_path), until_up=gate.wait)
+    app = make_app(client=client)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "内置大厅服务正在启动" in text_of(app, "#status-health")
+        await pilot.press(*"clerk1", "enter", *hall.credentials["clerk1"], "enter", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
+        assert login_message(app) == "大厅服务正在启动，启动后即登录…"
+        assert app.screen.query_one("#username", Input).value == "clerk1"
+        gate.set()
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert app.session is not None and app.session.user.username == "clerk1"
+        assert "大厅服务正常" in text_of(app, "#health-state")
