@@ -574,7 +574,8 @@ async def test_footer_and_legend_show_the_queue_keys_in_words(desk: Desk) -> Non
     assert shown["call_next"] == "叫号"
     assert shown["no_show"] == "过号"
     legend = desk.text("#queue-keys")
-    for words in ("N 叫号", "A 过号重排", "W 登记无号", "I 受理", "P 暂停/恢复"):
+    # the keys as pressed (lower case)
+    for words in ("n 叫号", "a 过号重排", "w 登记无号", "i 受理", "p 暂停/恢复"):
         assert words in legend
 
 
