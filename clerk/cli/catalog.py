@@ -59,12 +59,16 @@ def catalog_group() -> None:
 
 
 @catalog_group.command("stats")
+@option("--theme", "theme_code", metavar="CODE")
 @option("--json", "as_json", is_flag=True)
-def stats_cmd(as_json: bool) -> None:
-    """Items, departments, themes, and theme merging (materials and fields before → after)."""
+def stats_cmd(theme_code: str | None, as_json: bool) -> None:
+    """Items, departments, themes, and each theme's figures before → after (clerk/figures.py)."""
     from clerk.catalog.stats import catalog_stats
 
     catalog = _load()
+    if theme_code is not None:
+        _theme_stats(catalog, theme_code, as_json)
+        return
     stats = catalog_stats(catalog)
     if as_json:
         _echo_json(stats.to_json())
@@ -85,17 +89,87 @@ def stats_cmd(as_json: bool) -> None:
         click.echo("")
         click.echo(_t("catalog.cli.theme_merge"))
         head = (
-            f"  {_t('catalog.cli.col_code'):<9} {_t('catalog.cli.col_materials'):<16} "
-            f"{_t('catalog.cli.col_fields'):<16} {_t('catalog.cli.col_default'):<18} "
-            f"{_t('catalog.cli.col_name')}"
+            f"  {_t('catalog.cli.col_code'):<9} {_t('catalog.cli.col_materials'):<14} "
+            f"{_t('catalog.cli.col_fields'):<10} {_t('catalog.cli.col_days'):<10} "
+            f"{_t('catalog.cli.col_trips'):<8} {_t('catalog.cli.col_name')}"
         )
         click.echo(head)
         for row in stats.theme_merge:
-            a, d = row.all_members, row.default
-            mats = f"{a.materials_before}→{a.materials_after}"
-            flds = f"{a.fields_before}→{a.fields_after}"
-            dflt = f"{d.materials_before}→{d.materials_after} / {d.fields_before}→{d.fields_after}"
-            click.echo(f"  {row.code:<9} {mats:<16} {flds:<16} {dflt:<18} {row.name}")
+            f = row.typical
+            mats = f"{f.materials_before}→{f.materials_merged}→{f.materials_to_bring}"
+            flds = f"{f.fields_before}→{f.fields_after}"
+            days = f"{f.days_before}→{f.days_after}"
+            trips = f"{f.trips_before}→{f.trips_after}"
+            click.echo(f"  {row.code:<9} {mats:<14} {flds:<10} {days:<10} {trips:<8} {row.name}")
+        click.echo(_t("catalog.cli.theme_merge_hint"))
+
+
+def _theme_stats(catalog: Catalog, code: str, as_json: bool) -> None:
+    from clerk import figures as figs
+
+    theme = catalog.theme(code) or catalog.theme(code.upper())
+    if theme is None:
+        raise _not_found(catalog, code)
+    typical = figs.figures(theme, {})
+    applicant = figs.typical(theme)
+    spread = figs.spread(theme)
+    if as_json:
+        _echo_json(
+            {
+                "code": theme.code,
+                "name": theme.name,
+                "typical": {
+                    "applicant": [{"question": q, "answer": a} for q, a in applicant],
+                    **typical.to_json(),
+                },
+                "all_combinations": spread.to_json(),
+            }
+        )
+        return
+    _notice(catalog)
+    names = {item.code: item.name for item in theme.items}
+    click.echo(click.style(f"{theme.code}  {theme.name}", bold=True))
+    click.echo(_t("catalog.stats.typical"))
+    click.echo("  " + "；".join(f"{q}={a}" for q, a in applicant))
+    click.echo(
+        _t("catalog.stats.members", items="、".join(f"{c} {names[c]}" for c in typical.items))
+    )
+    f = typical
+    for line in (
+        _t(
+            "catalog.stats.materials",
+            before=f.materials_before,
+            merged=f.materials_merged,
+            bring=f.materials_to_bring,
+        ),
+        _t("catalog.stats.fields", before=f.fields_before, after=f.fields_after),
+        _t(
+            "catalog.stats.days",
+            before=f.days_before,
+            after=f.days_after,
+            path=" → ".join(f.path) or "—",
+        ),
+        _t(
+            "catalog.stats.trips",
+            before=f.trips_before,
+            windows=f.windows_before,
+            after=f.trips_after,
+        ),
+    ):
+        click.echo("  " + line)
+    click.echo("")
+    click.echo(_t("catalog.stats.spread", combinations=spread.combinations, refused=spread.refused))
+    for metric, value in spread.ranges:
+        label = _pad(_t(f"catalog.stats.metric.{metric}"), 26)
+        click.echo(f"  {label} {value.low:>4} / {value.median:>4} / {value.high:>4}")
+
+
+def _pad(text: str, width: int) -> str:
+    """Pad to a terminal width: a Chinese character takes two columns."""
+    import unicodedata
+
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - used)
 
 
 # --------------------------------------------------------------------------- show
@@ -231,7 +305,7 @@ def _show_item(catalog: Catalog, item: Item) -> None:
 
 
 def _show_theme(theme: Theme) -> None:
-    from clerk.checklist import theme_counts
+    from clerk.figures import figures
 
     click.echo(
         click.style(f"{theme.code}  {theme.name}", bold=True)
@@ -254,12 +328,13 @@ def _show_theme(theme: Theme) -> None:
             else _t("catalog.show.always")
         )
         click.echo(f"  {member.code}  {member.item.name}  ({when})")
-    counts = theme_counts(theme).all_members
+    typical = figures(theme, {})
     _section(_t("catalog.cli.theme_merge"))
     click.echo(
-        f"  {_t('catalog.cli.col_materials')}: "
-        f"{counts.materials_before}→{counts.materials_after}    "
-        f"{_t('catalog.cli.col_fields')}: {counts.fields_before}→{counts.fields_after}"
+        f"  {_t('catalog.cli.col_materials')}: {typical.materials_before}→"
+        f"{typical.materials_merged}→{typical.materials_to_bring}    "
+        f"{_t('catalog.cli.col_fields')}: {typical.fields_before}→{typical.fields_after}    "
+        f"{_t('catalog.cli.col_days')}: {typical.days_before}→{typical.days_after}"
     )
 
 
