@@ -9,7 +9,7 @@ from screens.components.decision_dialog import DecisionDialog
 from screens.intake import IntakeScreen
 from tests.support.hall import RunningHall
 from tests.tui.conftest import AppFactory
-from tests.tui.pilot import settle, sign_in
+from tests.tui.pilot import sign_in
 from tests.tui.test_intake import SIZE, USCC, Keys, open_intake
 
 ORG = "示范餐饮管理有限公司"  # the demo e-license library holds its 营业执照 (with its address)
@@ -67,7 +67,9 @@ async def test_restaurant_fields_are_filled_from_answers_licence_and_earlier_cas
             "drain_pretreatment",
             "fire_area",
         }
-        print(f"\nYJS-002 with a licence: {len(screen._filled)} of {len(screen.view.fields)} filled")
+        print(
+            f"\nYJS-002 with a licence: {len(screen._filled)} of {len(screen.view.fields)} filled"
+        )
         assert not shown(screen, "food_storage_address")  # no earlier case yet
         screen.query_one("#f-food_storage_address", Input).focus()
         await keys.type(STORE)
