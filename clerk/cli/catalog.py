@@ -67,7 +67,12 @@ def stats_cmd(theme_code: str | None, as_json: bool) -> None:
 
     catalog = _load()
     if theme_code is not None:
-        _theme_stats(catalog, theme_code, as_json)
+        from clerk.cli.catalog_stats import theme_stats
+
+        theme = catalog.theme(theme_code) or catalog.theme(theme_code.upper())
+        if theme is None:
+            raise _not_found(catalog, theme_code)
+        theme_stats(catalog, theme, as_json)
         return
     stats = catalog_stats(catalog)
     if as_json:
@@ -102,74 +107,6 @@ def stats_cmd(theme_code: str | None, as_json: bool) -> None:
             trips = f"{f.trips_before}→{f.trips_after}"
             click.echo(f"  {row.code:<9} {mats:<14} {flds:<10} {days:<10} {trips:<8} {row.name}")
         click.echo(_t("catalog.cli.theme_merge_hint"))
-
-
-def _theme_stats(catalog: Catalog, code: str, as_json: bool) -> None:
-    from clerk import figures as figs
-
-    theme = catalog.theme(code) or catalog.theme(code.upper())
-    if theme is None:
-        raise _not_found(catalog, code)
-    typical = figs.figures(theme, {})
-    applicant = figs.typical(theme)
-    spread = figs.spread(theme)
-    if as_json:
-        _echo_json(
-            {
-                "code": theme.code,
-                "name": theme.name,
-                "typical": {
-                    "applicant": [{"question": q, "answer": a} for q, a in applicant],
-                    **typical.to_json(),
-                },
-                "all_combinations": spread.to_json(),
-            }
-        )
-        return
-    _notice(catalog)
-    names = {item.code: item.name for item in theme.items}
-    click.echo(click.style(f"{theme.code}  {theme.name}", bold=True))
-    click.echo(_t("catalog.stats.typical"))
-    click.echo("  " + "；".join(f"{q}={a}" for q, a in applicant))
-    click.echo(
-        _t("catalog.stats.members", items="、".join(f"{c} {names[c]}" for c in typical.items))
-    )
-    f = typical
-    for line in (
-        _t(
-            "catalog.stats.materials",
-            before=f.materials_before,
-            merged=f.materials_merged,
-            bring=f.materials_to_bring,
-        ),
-        _t("catalog.stats.fields", before=f.fields_before, after=f.fields_after),
-        _t(
-            "catalog.stats.days",
-            before=f.days_before,
-            after=f.days_after,
-            path=" → ".join(f.path) or "—",
-        ),
-        _t(
-            "catalog.stats.trips",
-            before=f.trips_before,
-            windows=f.windows_before,
-            after=f.trips_after,
-        ),
-    ):
-        click.echo("  " + line)
-    click.echo("")
-    click.echo(_t("catalog.stats.spread", combinations=spread.combinations, refused=spread.refused))
-    for metric, value in spread.ranges:
-        label = _pad(_t(f"catalog.stats.metric.{metric}"), 26)
-        click.echo(f"  {label} {value.low:>4} / {value.median:>4} / {value.high:>4}")
-
-
-def _pad(text: str, width: int) -> str:
-    """Pad to a terminal width: a Chinese character takes two columns."""
-    import unicodedata
-
-    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    return text + " " * max(0, width - used)
 
 
 # --------------------------------------------------------------------------- show
