@@ -1,11 +1,29 @@
-"""Realistic sample documents for `clerk print sample`, the printer test page and the tests."""
+"""Realistic sample documents for `clerk print sample`, the printer test page and the tests.
+
+The items, their codes, time limits, materials, refusal reasons and legal bases come from the
+packaged demo catalog (a restaurant that also sells cigarettes: SCJG-010 食品经营许可 and
+YCZM-001 烟草专卖零售许可),
+through the same checklist engine as a real visit, so a sample never says what the catalog does
+not.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
+from clerk import checklist
+from clerk.catalog.model import Catalog, Item
+from clerk.catalog.model import TimeUnit as CatalogUnit
 from clerk.identity import IdType
-from clerk.workdays import LimitUnit, TimeLimit, WorkCalendar, default_calendar, promised_date
+from clerk.workdays import (
+    LimitUnit,
+    TimeLimit,
+    WorkCalendar,
+    add_working_days,
+    default_calendar,
+    promised_within_legal,
+)
 from printing.builders import applicant, item_line, practice_number, promised_fields
 from printing.documents import (
     AcceptanceReceipt,
@@ -37,8 +55,47 @@ DEFAULT_HALL = Hall(
 )
 
 
+#: The sample visit: the items (packaged demo catalog) and the applicant's answers.
+SAMPLE_ITEMS = ("SCJG-010", "YCZM-001")
+SAMPLE_ANSWERS: dict[str, str | bool | int] = {"applicant_kind": "company"}
+REFUSED_ITEM, REFUSED_ANSWERS = "SCJG-010", {"food_category": "prepackaged"}
+
+
 def _num(number: str, practice: bool) -> str:
     return practice_number(number) if practice else number
+
+
+@cache
+def _catalog() -> Catalog:
+    from clerk.catalog.loader import load_catalog
+
+    return load_catalog()
+
+
+def sample_items() -> list[Item]:
+    catalog = _catalog()
+    return [item for code in SAMPLE_ITEMS if (item := catalog.item(code)) is not None]
+
+
+def limit_of(item: Item) -> TimeLimit:
+    unit = (
+        LimitUnit.WORKING if item.promised_limit.unit is CatalogUnit.WORKDAY else LimitUnit.NATURAL
+    )
+    return TimeLimit(item.promised_limit.value, unit)
+
+
+def _legal_of(item: Item) -> TimeLimit:
+    unit = LimitUnit.WORKING if item.legal_limit.unit is CatalogUnit.WORKDAY else LimitUnit.NATURAL
+    return TimeLimit(item.legal_limit.value, unit)
+
+
+def _materials() -> list[checklist.MergedMaterial]:
+    return checklist.merged_materials(sample_items(), SAMPLE_ANSWERS)
+
+
+def _names(codes: tuple[str, ...]) -> tuple[str, ...]:
+    catalog = _catalog()
+    return tuple(item.name for code in codes if (item := catalog.item(code)) is not None)
 
 
 def sample(
@@ -64,49 +121,42 @@ def sample(
             window_hint="请留意叫号，前往 3–8 号综合窗口办理",
         )
     if kind == "receipt":
-        limits = [TimeLimit(10, LimitUnit.WORKING), TimeLimit(20, LimitUnit.WORKING)]
-        results = [promised_date(AT, lim, calendar) for lim in limits]
+        items = sample_items()
+        results = [promised_within_legal(AT, limit_of(i), _legal_of(i), calendar) for i in items]
         promised, note = promised_fields(results, lang)
+        lines: list[MaterialLine] = []
+        commitments: list[Commitment] = []
+        due = add_working_days(AT.date(), 5, calendar).date
+        for m in _materials():
+            if m.produced_by is not None:
+                lines.append(MaterialLine(m.name, "内部流转", m.count, f"由 {m.produced_by} 产生"))
+            elif m.elicenses and "营业执照" in m.elicenses:
+                lines.append(MaterialLine(m.name, "电子证照", 1))  # the form says it: 免提交
+            elif m.rongque and not commitments:
+                commitments.append(Commitment(CommitmentKind.RONGQUE, m.name, due))
+            elif m.gaozhi and len(commitments) < 2:
+                commitments.append(Commitment(CommitmentKind.PROMISE, m.name, due, "开业前提交"))
+            else:
+                lines.append(MaterialLine(m.name, m.form.value, m.count))
         return AcceptanceReceipt(
             hall=hall,
             issued_at=AT,
             practice=practice,
             case_number=_num(CASE, practice),
             applicant=person,
-            items=(
+            items=tuple(
                 item_line(
-                    "食品经营许可（新办）",
-                    code="310106-SP-001",
-                    case_number=_num(CASE, practice),
-                    limit=limits[0],
-                    promised=results[0],
+                    item.name,
+                    code=item.code,
+                    case_number=_num(f"{CASE[:-2]}{27 + n:02d}", practice),
+                    limit=limit_of(item),
+                    promised=result,
                     lang=lang,
-                ),
-                item_line(
-                    "公共场所卫生许可（新办）",
-                    code="310106-WS-014",
-                    case_number=_num("3101062026121800435", practice),
-                    limit=limits[1],
-                    promised=results[1],
-                    lang=lang,
-                ),
+                )
+                for n, (item, result) in enumerate(zip(items, results, strict=True))
             ),
-            materials=(
-                MaterialLine("食品经营许可申请书", "原件", 1),
-                MaterialLine("营业执照", "电子证照", 1, "电子证照免提交"),
-                MaterialLine("法定代表人身份证明", "复印件", 1, "核验原件"),
-                MaterialLine("经营场所平面布局图及设备布局图", "原件", 1),
-                MaterialLine("食品安全管理制度文本", "原件", 1),
-                MaterialLine("公共场所卫生许可申请表", "原件", 1),
-            ),
-            commitments=(
-                Commitment(
-                    CommitmentKind.RONGQUE, "房屋租赁合同（原件核验）", dt.date(2026, 12, 25)
-                ),
-                Commitment(
-                    CommitmentKind.PROMISE, "从业人员健康证明", dt.date(2027, 1, 15), "开业前提交"
-                ),
-            ),
+            materials=tuple(lines),
+            commitments=tuple(commitments),
             promised_date=promised,
             promised_note=note,
             delivery=Delivery.MAIL,
@@ -115,61 +165,48 @@ def sample(
             clerk="王敏（工号 0817）",
         )
     if kind == "notice":
+        wanted = {
+            "经营场所使用证明",
+            "平面布局图",
+            "从业人员健康证明",
+            "食品安全管理人员培训考核合格证明",
+        }
+        missing = [m for m in _materials() if m.name in wanted]
         return OneTimeNotice(
             hall=hall,
             issued_at=AT,
             practice=practice,
             notice_number=_num("GZ3101062026121800112", practice),
             applicant=person,
-            items=(
-                item_line("食品经营许可（新办）", code="310106-SP-001"),
-                item_line("公共场所卫生许可（新办）", code="310106-WS-014"),
-            ),
-            missing=(
+            items=tuple(item_line(i.name, code=i.code) for i in sample_items()),
+            missing=tuple(
                 MissingMaterial(
-                    "经营场所使用证明（房屋租赁合同或产权证明）",
-                    "复印件",
-                    1,
-                    "加盖出租方公章或由产权人签字；租期应覆盖申请之日",
-                    ("食品经营许可（新办）", "公共场所卫生许可（新办）"),
-                ),
-                MissingMaterial("食品安全管理人员培训考核合格证明", "复印件", 1, "在有效期内"),
-                MissingMaterial(
-                    "经营场所平面布局图",
-                    "原件",
-                    1,
-                    "标明功能区、设备位置及面积，比例不小于 1:100，申请人签字",
-                ),
-                MissingMaterial(
-                    "卫生检测报告",
-                    "原件",
-                    1,
-                    "由有资质的检测机构出具，检测日期在申请前 3 个月内",
-                    ("公共场所卫生许可（新办）",),
-                ),
-                MissingMaterial(
-                    "法定代表人委托书",
-                    "原件",
-                    1,
-                    "使用本中心范本，法定代表人签字并加盖公章",
-                    note="委托他人代办时提供；范本见窗口或网站“表格下载”",
-                ),
+                    m.name,
+                    m.form.value,
+                    m.count,
+                    m.standard,
+                    _names(m.items) if len(m.items) > 1 else (),
+                )
+                for m in missing
             ),
             window="5 号综合窗口",
             clerk="王敏（工号 0817）",
         )
     if kind == "refusal":
+        refused = _catalog().item(REFUSED_ITEM)
+        assert refused is not None, REFUSED_ITEM
+        rule = next(r for r in refused.refuse_when if r.when.holds(REFUSED_ANSWERS))
+        reason = refused.refusal_reason(rule.reason)
+        assert reason is not None, rule.reason
         return RefusalNotice(
             hall=hall,
             issued_at=AT,
             practice=practice,
             notice_number=_num("BS3101062026121800009", practice),
             applicant=person,
-            items=(item_line("烟草专卖零售许可证核发", code="—"),),
-            reason="您申请的“烟草专卖零售许可证核发”依法由区烟草专卖局受理和决定，不属于本中心"
-            "综合窗口的受理范围。请携带申请材料向区烟草专卖局政务服务窗口（示范路 88 号）申请。",
-            legal_basis="《中华人民共和国行政许可法》第三十二条第一款第（二）项：申请事项依法不属于本行政"
-            "机关职权范围的，应当即时作出不予受理的决定，并告知申请人向有关行政机关申请。",
+            items=(item_line(refused.name, code=refused.code),),
+            reason=f"您申请的“{refused.name}”：{reason.text}。",
+            legal_basis=reason.legal_basis,
             review_body="示范区人民政府",
             court="示范区人民法院",
             window="5 号综合窗口",
@@ -182,8 +219,8 @@ def sample(
             issued_at=dt.datetime(2027, 1, 5, 6, 20, tzinfo=dt.UTC),  # 14:20 in the hall
             practice=practice,
             case_number=_num(CASE, practice),
-            items=(item_line("食品经营许可（新办）", code="310106-SP-001"),),
-            result="准予许可；《食品经营许可证》正本 1 份、副本 1 份",
+            items=(item_line(sample_items()[0].name, code=sample_items()[0].code),),
+            result=sample_items()[0].result,
             collector_name=collector.name,
             collector_id_masked=collector.id_masked,
             relation="受托人（凭授权委托书）",

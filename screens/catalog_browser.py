@@ -36,6 +36,7 @@ from clerk.catalog.model import (
     Theme,
 )
 from clerk.catalog.search import SearchIndex
+from clerk.figures import figures
 from screens.base import ClerkScreen
 from screens.components.item_search import ItemSearch
 from screens.components.steady_footer import SteadyFooter
@@ -433,7 +434,7 @@ class CatalogBrowserScreen(ClerkScreen):
         answers: dict[str, Answer] = {}
         try:
             merged = checklist.merged_materials(theme, answers)
-            counts = checklist.theme_counts(theme)
+            typical = figures(theme, answers)
         except Exception as exc:  # a checklist bug must not hide the rest of the detail
             parts.append(Text(str(exc), style="red"))
             return Group(*parts)
@@ -441,8 +442,8 @@ class CatalogBrowserScreen(ClerkScreen):
             self._heading(
                 "merged",
                 after=len(merged),
-                all_before=counts.all_members.materials_before,
-                all_after=counts.all_members.materials_after,
+                before=typical.materials_before,
+                bring=typical.materials_to_bring,
             )
         )
         table = Table(expand=True, box=None, pad_edge=False)

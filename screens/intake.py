@@ -43,7 +43,7 @@ from textual.timer import Timer
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from clerk import checklist, i18n
+from clerk import checklist, formfill, i18n
 from clerk import clock as clerk_clock
 from clerk.catalog.model import Catalog, Theme
 from clerk.catalog.search import SearchIndex
@@ -80,7 +80,14 @@ from screens.intake_state import (
 )
 from screens.keymap import KeyAction, key_display, register
 from services.client import HallClientError, HallUnreachable
-from services.client_cases import DRAFT_CLOSED, VERSION_CONFLICT, Draft, DraftsClient, VisitRecord
+from services.client_cases import (
+    DRAFT_CLOSED,
+    VERSION_CONFLICT,
+    CaseFinder,
+    Draft,
+    DraftsClient,
+    VisitRecord,
+)
 from services.elicense import ElicenseError, ElicenseService, elicense_for
 
 if TYPE_CHECKING:
@@ -184,6 +191,7 @@ class IntakeScreen(Screen[VisitRecord | None]):
         self._saved_at: dt.datetime | None = None
         self._decide_key: str | None = None
         self._looked_up: str | None = None
+        self._filled: dict[str, formfill.Filled] = {}
         self._ready = False
         self._mark_problem: str | None = None
         self._items_shown: tuple[tuple[str | None, str, bool], ...] = ()
@@ -294,16 +302,13 @@ class IntakeScreen(Screen[VisitRecord | None]):
         self._revision = self._saved_revision = 0
         self.query_one(ApplicantForm).load(self.form)
         await self.refresh_view()
-        await self.query_one(FieldsForm).show(
-            self.view.fields, self.form.fields, self.shown_field_value, self._fields_before()
-        )
         self._lookup_if_valid()
 
     # ------------------------------------------------------------------ the view
 
     def shown_field_value(self, fid: str) -> str:
-        """A 多表合一 value filled from the applicant, masked like the applicant's fields."""
-        value = self.form.field_value(fid)
+        """A 多表合一 value filled from what the hall knows, masked like the applicant's fields."""
+        value = self.form.field_value(fid, self._filled)
         if self.revealed or not value:
             return value
         if validate_id(IdType.RESIDENT, value, self.today()).ok:
@@ -317,6 +322,7 @@ class IntakeScreen(Screen[VisitRecord | None]):
 
     async def refresh_view(self) -> None:
         self.view = view = derive(self.catalog, self.form, self.today())
+        self._filled = self.form.filled(self.catalog)
         labels = {item.code: item.code for item in view.items}
         self._show_items(view)
         await self.query_one(SituationPanel).show(view.questions)
@@ -634,6 +640,30 @@ class IntakeScreen(Screen[VisitRecord | None]):
         self._lookup(
             number, form.kind, None if form.kind == ORGANIZATION else form.applicant.id_type
         )
+        self._lookup_earlier(number)
+
+    @work(exclusive=True, group="intake-earlier")
+    async def _lookup_earlier(self, number: str) -> None:
+        """多表合一 from the applicant's latest earlier case, where the hall has one."""
+        client = self.client
+        if not isinstance(client, CaseFinder):
+            return
+        try:
+            found = await client.find_cases(number, limit=20)
+            if not found:
+                return
+            latest = max(found, key=lambda c: c.decided_at)
+            record = await client.case(latest.case_no)
+        except HallClientError:
+            return  # nothing to fill from: the clerk types it, as before
+        if self.form.lookup_number().strip().upper() != number.strip().upper():
+            return  # the clerk has typed another number meanwhile
+        self.form.earlier = {
+            str(k): str(v)
+            for k, v in record.fields.items()
+            if isinstance(v, (str, int, float)) and str(v).strip()
+        }
+        await self._changed()
 
     @work(exclusive=True, group="intake-elicense")
     async def _lookup(self, number: str, kind: str, id_type: str | None) -> None:
@@ -646,6 +676,7 @@ class IntakeScreen(Screen[VisitRecord | None]):
         if self.form.lookup_number().strip().upper() != holdings.number:
             return  # the clerk has typed another number meanwhile
         self.form.elicenses = sorted(holdings.types)
+        self.form.licenses = holdings.data()
         if holdings.types:
             self.notify(
                 _t("elicense.found", types="、".join(sorted(holdings.types))),

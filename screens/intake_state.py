@@ -17,7 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from clerk import checklist, i18n, planner
+from clerk import checklist, formfill, i18n, planner
+from clerk.catalog import fill as fill_rules
 from clerk.catalog.model import Answer, ApplicantType, Catalog, Item, Theme
 from clerk.identity import (
     IdType,
@@ -41,20 +42,6 @@ ID_TYPES: tuple[IdType, ...] = (
     IdType.FOREIGN_PR,
     IdType.HMT_RESIDENCE,
 )
-
-#: 多表合一 fields filled from the applicant part of the form (field id -> getter).
-AUTOFILL: dict[str, str] = {
-    "applicant_name": "name",
-    "name": "name",
-    "company_name": "name",
-    "uscc": "uscc",
-    "legal_rep": "legal_rep",
-    "phone": "phone",
-    "contact_phone": "phone",
-    "id_number": "id_number",
-    "legal_rep_id": "legal_rep_id",
-    "contact_name": "contact_name",
-}
 
 
 def _t(key: str, **values: Any) -> str:
@@ -108,6 +95,10 @@ class IntakeForm:
     marks: dict[str, checklist.Mark] = field(default_factory=dict)
     fields: dict[str, str] = field(default_factory=dict)
     elicenses: list[str] = field(default_factory=list)
+    # 多表合一 sources the hall looked up (not saved: looked up again when a draft resumes):
+    # the fetched e-licenses' data by type, and the fields of the applicant's latest case
+    licenses: dict[str, dict[str, str]] = field(default_factory=dict)
+    earlier: dict[str, str] = field(default_factory=dict)
     delivery_method: str = PICKUP
     delivery_address: str = ""
     delivery_recipient: str = ""
@@ -179,25 +170,51 @@ class IntakeForm:
         """The number the e-license library knows the applicant by."""
         return self.uscc if self.kind == ORGANIZATION else self.applicant.id_number
 
-    def field_value(self, fid: str) -> str:
-        """A 多表合一 field: typed value, else what the applicant part already says."""
+    def applicant_values(self) -> dict[str, str]:
+        """What the applicant part of the form says, by the fill rules' applicant keys."""
+        person = self.kind == PERSON
+        contact = (
+            self.agent.name
+            if self.agent_on and self.agent.name.strip()
+            else (self.applicant.name if person else self.legal_rep)
+        )
+        id_type = ""
+        if person and self.applicant.id_number.strip():
+            id_type = IdType(self.applicant.id_type).label()
+        return {
+            "name": self.applicant.name,
+            "uscc": self.uscc,
+            "legal_rep": self.legal_rep or (self.applicant.name if person else ""),
+            "phone": self.applicant.phone,
+            "id_type": id_type,
+            "id_number": self.applicant.id_number if person else "",
+            "legal_rep_id": self.applicant.id_number if not person else "",
+            "contact_name": contact,
+            "agent_name": self.agent.name if self.agent_on else "",
+            "agent_id_number": self.agent.id_number if self.agent_on else "",
+        }
+
+    def filled(self, catalog: Catalog) -> dict[str, formfill.Filled]:
+        """多表合一: every field the catalog's fill rules can fill from what the hall knows."""
+        subject = self.subject(catalog)
+        questions = {q.id: q.situation for q in checklist.questions_for(subject, self.answers)}
+        sources = formfill.Sources(
+            applicant=self.applicant_values(),
+            answers=checklist.resolve_answers(subject, self.answers),
+            questions=questions,
+            licenses=self.licenses,
+            earlier=self.earlier,
+        )
+        rules = catalog.fill or fill_rules.packaged()
+        return formfill.fill(checklist.merged_fields(subject, self.answers), rules, sources)
+
+    def field_value(self, fid: str, filled: dict[str, formfill.Filled]) -> str:
+        """A 多表合一 field: typed value, else the filled one."""
         typed = self.fields.get(fid)
         if typed:
             return typed
-        source = AUTOFILL.get(fid)
-        if source == "name":
-            return self.applicant.name
-        if source == "uscc":
-            return self.uscc
-        if source == "legal_rep":
-            return self.legal_rep or (self.applicant.name if self.kind == PERSON else "")
-        if source == "phone":
-            return self.applicant.phone
-        if source == "id_number":
-            return self.applicant.id_number if self.kind == PERSON else ""
-        if source == "legal_rep_id":
-            return self.applicant.id_number if self.kind == ORGANIZATION else ""
-        return ""
+        found = filled.get(fid)
+        return found.value if found else ""
 
     # ------------------------------------------------------------------ the draft's state
 
@@ -213,11 +230,10 @@ class IntakeForm:
         if self.kind == ORGANIZATION:  # the person's ID rows are hidden for an organization
             applicant.update(id_type=None, id_number="", id_valid_until="")
         fields = dict(self.fields)
-        if catalog is not None:  # 多表合一: the applicant's part fills the common fields
-            for merged in checklist.merged_fields(self.subject(catalog), self.answers):
-                value = self.field_value(merged.id)
-                if value:
-                    fields[merged.id] = value
+        if catalog is not None:  # 多表合一: what the hall knows fills the fields not typed
+            for fid, found in self.filled(catalog).items():
+                if not fields.get(fid):
+                    fields[fid] = found.value
         state: dict[str, Any] = {
             "applicant": applicant,
             "agent": None,

@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from clerk.clock import parse_instant
 
@@ -325,6 +325,18 @@ class DraftsClient(Protocol):
     ) -> VisitRecord: ...
 
     async def second_visit(self, notice_no: str, *, ticket_id: int | None = None) -> Draft: ...
+
+
+@runtime_checkable
+class CaseFinder(Protocol):
+    """The applicant's earlier cases, for 多表合一 (HallClient is one; a practice attempt is
+    not: its sandbox never reads real cases)."""
+
+    async def find_cases(
+        self, q: str | None = None, *, ticket_id: int | None = None, limit: int = 50
+    ) -> list[CaseSummary]: ...
+
+    async def case(self, case_no: str) -> CaseRecord: ...
 
 
 class CasesApi:

@@ -14,7 +14,12 @@ Implementations
 
       GET {elicense_url}/holders/{number}/licenses?kind=person|organization[&id_type=resident_id]
       200 {"name": "…", "licenses": [{"type": "营业执照", "number": "…", "issuer": "…",
-                                      "issued": "2024-03-18", "valid_until": "2030-01-01"}]}
+                                      "issued": "2024-03-18", "valid_until": "2030-01-01",
+                                      "address": "…", "legal_rep": "…", "scope": "…"}]}
+
+  Any other text key of a license is data printed on it (住所, 法定代表人, 经营范围 …): the
+  多表合一 fill rules (clerk/catalog/fill.py) name them, e.g. `{"license": "营业执照",
+  "key": "address"}`.
       404 the holder has no e-licenses (an empty answer, not an error)
 
   Anything else — no answer, a timeout, a 5xx, a body that is not that JSON — raises
@@ -47,6 +52,9 @@ __all__ = [
 DEFAULT_TIMEOUT_S = 5.0
 
 
+_RECORD_KEYS = ("type", "number", "issuer", "issued", "valid_until")
+
+
 @dataclass(frozen=True)
 class ElicenseRecord:
     type: str  # the catalog's e-license type, e.g. 营业执照 / 居民身份证
@@ -54,6 +62,7 @@ class ElicenseRecord:
     issuer: str = ""
     issued: str = ""
     valid_until: str = ""
+    data: tuple[tuple[str, str], ...] = ()  # what else the license says (address, legal_rep …)
 
     @classmethod
     def of(cls, data: Any) -> ElicenseRecord:
@@ -65,6 +74,11 @@ class ElicenseRecord:
             issuer=str(data.get("issuer") or ""),
             issued=str(data.get("issued") or ""),
             valid_until=str(data.get("valid_until") or ""),
+            data=tuple(
+                (str(k), v.strip())
+                for k, v in data.items()
+                if k not in _RECORD_KEYS and isinstance(v, str) and v.strip()
+            ),
         )
 
 
@@ -80,6 +94,17 @@ class Holdings:
     @property
     def types(self) -> frozenset[str]:
         return frozenset(record.type for record in self.licenses if record.type)
+
+    def data(self) -> dict[str, dict[str, str]]:
+        """What each license says, by type (the holder's name as `name`), for 多表合一."""
+        out: dict[str, dict[str, str]] = {}
+        for record in self.licenses:
+            if not record.type:
+                continue
+            values = {"name": self.name, "number": record.number, "issuer": record.issuer}
+            values.update(record.data)
+            out[record.type] = {k: v for k, v in values.items() if v}
+        return out
 
 
 class ElicenseError(Exception):

@@ -23,6 +23,7 @@ from typing import Any
 from clerk import i18n
 from clerk.catalog.errors import Issue
 from clerk.catalog.exporter import dumps
+from clerk.catalog.fill import FILE as FILL_FILE
 from clerk.catalog.lexicon import FILE as LEXICON_FILE
 from clerk.catalog.loader import (
     SourceFile,
@@ -606,8 +607,8 @@ def import_file(path: Path | str, target: Path | None = None) -> ImportReport:
     report.version = catalog.version
     existing = read_directory(root) if root.is_dir() else []
     files = list(converted.files)
-    # the hall's own search lexicon is not part of an item export: keep it across imports
-    files.extend(f for f in existing if f.name == LEXICON_FILE)
+    # the hall's own search lexicon and fill rules are not part of an item export: keep them
+    files.extend(f for f in existing if f.name in (LEXICON_FILE, FILL_FILE))
     if existing and content_hash(existing) == content_hash(files):
         return report
     _write_atomically(root, files)

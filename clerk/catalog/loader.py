@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from clerk import paths
-from clerk.catalog import lexicon, soundness
+from clerk.catalog import fill, lexicon, soundness
 from clerk.catalog.errors import CatalogError, Issue
 from clerk.catalog.model import (
     AnyOf,
@@ -161,9 +161,10 @@ def read_directory(root: Path) -> list[SourceFile]:
         if folder.is_dir():
             for path in sorted(folder.glob("*.json")):
                 files.append(SourceFile(f"{sub}/{path.name}", path.read_bytes()))
-    words = root / lexicon.FILE
-    if words.is_file():
-        files.append(SourceFile(lexicon.FILE, words.read_bytes()))
+    for extra in (lexicon.FILE, fill.FILE):
+        path = root / extra
+        if path.is_file():
+            files.append(SourceFile(extra, path.read_bytes()))
     return files
 
 
@@ -896,10 +897,20 @@ def build_catalog(files: list[SourceFile], source: str = "") -> Validation:
     builder.errors.extend(unsound)
     builder.warnings.extend(doubtful)
     words = None
+    rules = None
     for name, doc in docs:
         if name == lexicon.FILE:
             builder.file, builder.code = name, ""
             words = lexicon.parse(doc, builder.error)
+        elif name == fill.FILE:
+            builder.file, builder.code = name, ""
+            rules = fill.parse(doc, builder.error)
+            known = {s.id for i in items.values() for s in i.situations}
+            known.update(q.id for t in themes for q in t.questions)
+            for fid, ways in rules.fields:
+                for way in ways:
+                    if way.kind == "answer" and way.name not in known:
+                        builder.error(f"fields.{fid}", "unknown_situation", id=way.name)
     result = Validation(errors=builder.errors, warnings=builder.warnings)
     if not result.errors:
         result.catalog = Catalog(
@@ -910,6 +921,7 @@ def build_catalog(files: list[SourceFile], source: str = "") -> Validation:
             content_hash=content_hash(files),
             source=source,
             lexicon=words,
+            fill=rules,
         )
     return result
 
@@ -1018,6 +1030,7 @@ def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
         *sorted(root.glob("items/*.json")),
         *sorted(root.glob("themes/*.json")),
         root / lexicon.FILE,
+        root / fill.FILE,
     ]:
         try:
             stat = path.stat()

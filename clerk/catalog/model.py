@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Union
 
+from clerk.catalog.fill import FillRules
 from clerk.catalog.lexicon import Lexicon
 
 #: An answer to a situation question: bool for `bool`, the option value (str) for `choice`,
@@ -400,6 +401,7 @@ class Catalog:
     content_hash: str  # short hash of the files' content
     source: str = ""  # where it was loaded from (a path or "package")
     lexicon: Lexicon | None = None  # the catalog's search lexicon (lexicon.json), if it has one
+    fill: FillRules | None = None  # the catalog's 多表合一 fill rules (fill.json), if it has one
     _items_by_code: dict[str, Item] = field(default_factory=dict, repr=False, compare=False)
     _themes_by_code: dict[str, Theme] = field(default_factory=dict, repr=False, compare=False)
     _departments_by_id: dict[str, Department] = field(

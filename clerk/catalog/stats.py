@@ -1,5 +1,8 @@
 """Catalog statistics for `clerk catalog stats`: counts, items per department, and for each
-theme the materials and fields before and after merging (the Xuhui article: 34→8, 186→81)."""
+theme the seed-style figures of its typical applicant (the theme's defaults; clerk/figures.py).
+
+A theme's members can exclude each other (公司设立 or 个体工商户设立, 食品经营许可 or 预包装备案):
+a union over every member is a list no applicant ever sees, so the headline is one applicant's."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clerk.catalog.model import Catalog
-from clerk.checklist import MergeCounts, theme_counts
+from clerk.figures import Figures, figures
 
 
 @dataclass(frozen=True)
@@ -15,16 +18,14 @@ class ThemeMerge:
     code: str
     name: str
     members: int
-    all_members: MergeCounts  # headline: every member, every material/field
-    default: MergeCounts  # the theme's default answers
+    typical: Figures  # the theme's default answers: one applicant's figures
 
     def to_json(self) -> dict[str, Any]:
         return {
             "code": self.code,
             "name": self.name,
             "members": self.members,
-            **self.all_members.to_json(),
-            "default_answers": self.default.to_json(),
+            "typical": self.typical.to_json(),
         }
 
 
@@ -61,12 +62,7 @@ class CatalogStats:
 def catalog_stats(catalog: Catalog) -> CatalogStats:
     merges = []
     for theme in sorted(catalog.themes, key=lambda t: t.code):
-        counts = theme_counts(theme)
-        merges.append(
-            ThemeMerge(
-                theme.code, theme.name, len(theme.members), counts.all_members, counts.default
-            )
-        )
+        merges.append(ThemeMerge(theme.code, theme.name, len(theme.members), figures(theme, {})))
     return CatalogStats(
         name=catalog.info.name,
         version=catalog.version,

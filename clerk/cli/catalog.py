@@ -59,12 +59,21 @@ def catalog_group() -> None:
 
 
 @catalog_group.command("stats")
+@option("--theme", "theme_code", metavar="CODE")
 @option("--json", "as_json", is_flag=True)
-def stats_cmd(as_json: bool) -> None:
-    """Items, departments, themes, and theme merging (materials and fields before → after)."""
+def stats_cmd(theme_code: str | None, as_json: bool) -> None:
+    """Items, departments, themes, and each theme's figures before → after (clerk/figures.py)."""
     from clerk.catalog.stats import catalog_stats
 
     catalog = _load()
+    if theme_code is not None:
+        from clerk.cli.catalog_stats import theme_stats
+
+        theme = catalog.theme(theme_code) or catalog.theme(theme_code.upper())
+        if theme is None:
+            raise _not_found(catalog, theme_code)
+        theme_stats(catalog, theme, as_json)
+        return
     stats = catalog_stats(catalog)
     if as_json:
         _echo_json(stats.to_json())
@@ -85,17 +94,19 @@ def stats_cmd(as_json: bool) -> None:
         click.echo("")
         click.echo(_t("catalog.cli.theme_merge"))
         head = (
-            f"  {_t('catalog.cli.col_code'):<9} {_t('catalog.cli.col_materials'):<16} "
-            f"{_t('catalog.cli.col_fields'):<16} {_t('catalog.cli.col_default'):<18} "
-            f"{_t('catalog.cli.col_name')}"
+            f"  {_t('catalog.cli.col_code'):<9} {_t('catalog.cli.col_materials'):<14} "
+            f"{_t('catalog.cli.col_fields'):<10} {_t('catalog.cli.col_days'):<10} "
+            f"{_t('catalog.cli.col_trips'):<8} {_t('catalog.cli.col_name')}"
         )
         click.echo(head)
         for row in stats.theme_merge:
-            a, d = row.all_members, row.default
-            mats = f"{a.materials_before}→{a.materials_after}"
-            flds = f"{a.fields_before}→{a.fields_after}"
-            dflt = f"{d.materials_before}→{d.materials_after} / {d.fields_before}→{d.fields_after}"
-            click.echo(f"  {row.code:<9} {mats:<16} {flds:<16} {dflt:<18} {row.name}")
+            f = row.typical
+            mats = f"{f.materials_before}→{f.materials_merged}→{f.materials_to_bring}"
+            flds = f"{f.fields_before}→{f.fields_after}"
+            days = f"{f.days_before}→{f.days_after}"
+            trips = f"{f.trips_before}→{f.trips_after}"
+            click.echo(f"  {row.code:<9} {mats:<14} {flds:<10} {days:<10} {trips:<8} {row.name}")
+        click.echo(_t("catalog.cli.theme_merge_hint"))
 
 
 # --------------------------------------------------------------------------- show
@@ -231,7 +242,7 @@ def _show_item(catalog: Catalog, item: Item) -> None:
 
 
 def _show_theme(theme: Theme) -> None:
-    from clerk.checklist import theme_counts
+    from clerk.figures import figures
 
     click.echo(
         click.style(f"{theme.code}  {theme.name}", bold=True)
@@ -254,12 +265,13 @@ def _show_theme(theme: Theme) -> None:
             else _t("catalog.show.always")
         )
         click.echo(f"  {member.code}  {member.item.name}  ({when})")
-    counts = theme_counts(theme).all_members
+    typical = figures(theme, {})
     _section(_t("catalog.cli.theme_merge"))
     click.echo(
-        f"  {_t('catalog.cli.col_materials')}: "
-        f"{counts.materials_before}→{counts.materials_after}    "
-        f"{_t('catalog.cli.col_fields')}: {counts.fields_before}→{counts.fields_after}"
+        f"  {_t('catalog.cli.col_materials')}: {typical.materials_before}→"
+        f"{typical.materials_merged}→{typical.materials_to_bring}    "
+        f"{_t('catalog.cli.col_fields')}: {typical.fields_before}→{typical.fields_after}    "
+        f"{_t('catalog.cli.col_days')}: {typical.days_before}→{typical.days_after}"
     )
 
 

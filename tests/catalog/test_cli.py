@@ -32,25 +32,41 @@ def test_stats_json(hall: Path) -> None:
     assert (data["items"], data["departments"], data["themes"]) == (3, 2, 1)
     assert data["version"].startswith("test-1+")
     (theme,) = data["theme_merge"]
-    assert theme["code"] == "YJS-001"
-    assert {
-        "code",
-        "name",
-        "materials_before",
-        "materials_after",
-        "fields_before",
-        "fields_after",
-    } <= set(theme)
-    assert (theme["materials_before"], theme["materials_after"]) == (6, 3)
-    assert theme["default_answers"]["materials_after"] == 1
+    assert theme["code"] == "YJS-001" and theme["members"] == 2
+    typical = theme["typical"]
+    # the defaults (shop, 100 ㎡, no agent): each member needs only its 营业执照 of three
+    # materials, so the typical applicant sees 2 → 1, not the union's 6 → 3
+    assert typical["materials"] == {"before": 2, "merged": 1, "to_bring": 1}
+    assert typical["fields"] == {"before": 10, "after": 5}
+    assert typical["promised_workdays"]["before"] == 14  # 7 + 7
+    assert typical["promised_workdays"]["after"] == 7  # nothing links them: in parallel
+    assert typical["trips"] == {"before": 2, "windows_before": 2, "after": 1}
     assert data["items_per_department"][0] == {"id": "AAA", "name": "区AAA局", "items": 2}
 
 
 def test_stats_text_in_both_languages(hall: Path) -> None:
     code, out = run("catalog", "stats")
-    assert code == 0 and "部门" in out and "YJS-001" in out and "6→3" in out
+    assert code == 0 and "部门" in out and "YJS-001" in out and "2→1→1" in out and "14→7" in out
     code, out = run("--lang", "en", "catalog", "stats")
-    assert code == 0 and "Departments" in out
+    assert code == 0 and "Departments" in out and "2→1→1" in out
+
+
+def test_stats_of_one_theme(hall: Path) -> None:
+    code, out = run("catalog", "stats", "--theme", "YJS-001", "--json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["code"] == "YJS-001"
+    assert data["typical"]["applicant"] == [{"question": "是否设置户外招牌？", "answer": "否"}]
+    every = data["all_combinations"]
+    # the theme asks one question (outdoor_sign), which changes nothing here: 2 combinations
+    assert (every["combinations"], every["refused"]) == (2, 0)
+    assert every["materials_before"] == {"min": 2, "median": 2, "max": 2}
+    code, out = run("catalog", "stats", "--theme", "YJS-001")
+    assert code == 0 and "逐项相加 14 个工作日 → 并联办理 7 个工作日" in out and "中位" in out
+    code, out = run("--lang", "en", "catalog", "stats", "--theme", "YJS-001")
+    assert code == 0 and "14 working days one after another → 7 in parallel" in out
+    code, out = run("catalog", "stats", "--theme", "AAA-001")
+    assert code == 1  # an item is not a theme
 
 
 def test_show_item_and_theme(hall: Path) -> None:
@@ -68,7 +84,7 @@ def test_show_item_and_theme(hall: Path) -> None:
     ):
         assert text in out, text
     code, out = run("catalog", "show", "YJS-001")
-    assert code == 0 and "BBB-001" in out and "6→3" in out
+    assert code == 0 and "BBB-001" in out and "2→1→1" in out
     code, out = run("catalog", "show", "AAA")
     assert code == 1 and "AAA-001" in out  # not found, with suggestions
 
