@@ -195,7 +195,7 @@ async def test_the_windows_drafts_are_offered_other_windows_are_not(
             (row,) = offer_rows(app)
             assert "saved by clerk2" in row and "no ticket" in row
             hint = str(app.screen.query_one("#home-drafts-hint").render())
-            assert "Enter continue" in hint and "L / Esc later" in hint and "F9" in hint
+            assert "Enter continue" in hint and "l / Esc later" in hint and "F9" in hint
     finally:
         i18n.set_language("zh-CN")
 
