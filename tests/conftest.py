@@ -2,12 +2,37 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from clerk import clock, i18n
+
+LOGGERS = ("clerk", "services", "screens", "printing")
+
+
+@pytest.fixture(autouse=True)
+def restore_loggers() -> Iterator[None]:
+    """logs.setup() (the CLI entry points call it) rewires the package loggers for the whole
+    process: put them back, so a later test's caplog still sees their records."""
+    saved = {
+        name: (lg.handlers[:], lg.level, lg.propagate)
+        for name in LOGGERS
+        for lg in [logging.getLogger(name)]
+    }
+    try:
+        yield
+    finally:
+        for name, (handlers, level, propagate) in saved.items():
+            lg = logging.getLogger(name)
+            for handler in lg.handlers:
+                if handler not in handlers:
+                    handler.close()
+            lg.handlers[:] = handlers
+            lg.setLevel(level)
+            lg.propagate = propagate
 
 
 @pytest.fixture(autouse=True)

@@ -20,7 +20,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from clerk import paths
-from clerk.clock import now
+from clerk.clock import log_stamp, now
 
 log = logging.getLogger("services.hall.anchor")
 
@@ -47,7 +47,7 @@ def note_head(session: Session, row_id: int, row_hash: str) -> None:
 
 def append(path: Path, row_id: int, row_hash: str) -> None:
     paths.private_dir(path.parent)
-    line = f"{row_id} {row_hash} {now().strftime('%Y-%m-%dT%H:%M:%SZ')}\n".encode("ascii")
+    line = f"{row_id} {row_hash} {log_stamp(now().timestamp())}\n".encode("ascii")
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
         os.write(fd, line)

@@ -8,7 +8,6 @@ import logging
 import stat
 import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,8 @@ import pytest
 from clerk import logs
 from clerk.cli.context import CliContext
 
+LOGGERS = ("clerk", "services", "screens", "printing")
+
 ID_NUMBER = "11010519491231002X"
 ID_MASKED = "110105********002X"
 PHONE = "13812345678"
@@ -25,28 +26,6 @@ PHONE_MASKED = "138****5678"
 # a 个体工商户 (机构类别 92): the code names the person who runs it; check digit D is right
 SOLE_TRADER_USCC = "92310115MA1K3YJ12D"
 USCC_MASKED = "923101********J12D"
-LOGGERS = ("clerk", "services", "screens", "printing")
-
-
-@pytest.fixture
-def restore_loggers() -> Iterator[None]:
-    """logs.setup() rewires the package loggers for the whole process: put them back."""
-    saved = {
-        name: (lg.handlers[:], lg.level, lg.propagate)
-        for name in LOGGERS
-        for lg in [logging.getLogger(name)]
-    }
-    try:
-        yield
-    finally:
-        for name, (handlers, level, propagate) in saved.items():
-            lg = logging.getLogger(name)
-            for handler in lg.handlers:
-                if handler not in handlers:
-                    handler.close()
-            lg.handlers[:] = handlers
-            lg.setLevel(level)
-            lg.propagate = propagate
 
 
 def record(msg: str, *args: object, exc_info: Any = None) -> logging.LogRecord:

@@ -93,7 +93,7 @@ async def test_a_broadcast_shows_on_the_panel_and_as_a_toast_without_a_key(
     assert "11:30 起 C 类暂停取号" in line
     assert "赵静" in line  # the sender
     assert "09:30" in line  # when, in hall time
-    assert "K 知道了" in line  # the key that dismisses it
+    assert "k 知道了" in line  # the key that dismisses it, as pressed
     toast = ("赵静 的通知", "11:30 起 C 类暂停取号")
     await window1.until(lambda: toast in window1.toasts(), "the toast")  # notify posts a message
     assert "queue_broadcast_dismiss" in window1.footer_ids()
@@ -155,7 +155,7 @@ async def test_a_broadcast_in_english(hall: RunningHall, hall_clock: FakeClock) 
                 assert loop.time() < deadline, "no broadcast line"
                 await pilot.pause(0.02)
             assert panel.broadcast_text.startswith("[Notice 09:30 · 赵静] Lunch break at 12:00")
-            assert "(K dismiss)" in panel.broadcast_text
+            assert "(k dismiss)" in panel.broadcast_text
     finally:
         await supervisor.aclose()
         i18n.set_language("zh-CN")
