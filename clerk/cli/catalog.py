@@ -26,6 +26,7 @@ from clerk.catalog.model import (
     Theme,
 )
 from clerk.cli.i18n_help import argument, group, option
+from clerk.decide import situations_of
 
 
 def _t(key: str, **values: Any) -> str:
@@ -408,24 +409,10 @@ def export_cmd(fmt: str, output: Path | None) -> None:
 # --------------------------------------------------------------------------- checklist
 
 
-def _all_situations(subject: Theme | list[Item]) -> dict[str, Situation]:
-    out: dict[str, Situation] = {}
-    groups: list[tuple[Situation, ...]] = []
-    if isinstance(subject, Theme):
-        groups.append(subject.questions)
-        groups.extend(m.item.situations for m in subject.members)
-    else:
-        groups.extend(item.situations for item in subject)
-    for situations in groups:
-        for situation in situations:
-            out.setdefault(situation.id, situation)
-    return out
-
-
 def _parse_answers(subject: Theme | list[Item], raw: tuple[str, ...]) -> dict[str, Answer]:
     from clerk.checklist import AnswerError, parse_answer
 
-    known = _all_situations(subject)
+    known = situations_of(subject)
     answers: dict[str, Answer] = {}
     for entry in raw:
         if "=" not in entry:
