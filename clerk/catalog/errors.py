@@ -3,9 +3,11 @@ together. A broken catalog raises `CatalogError` holding the whole list; nothing
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 from clerk import i18n
 
@@ -65,3 +67,21 @@ class CatalogError(Exception):
 
     def __str__(self) -> str:
         return self.summary()
+
+
+Report = Callable[..., None]  # report(path, key, **params): one problem in a catalog side file
+_T = TypeVar("_T")
+
+
+def read_packaged(path: Path, parse: Callable[[Any, Report], _T]) -> _T:
+    """A data file shipped with clerk, parsed strictly: shipped data is checked by the tests, so a
+    problem here is a broken install and is raised, never half-read silently."""
+    problems: list[str] = []
+
+    def report(where: str, key: str, **params: Any) -> None:
+        problems.append(f"{where}: {key} {params}")
+
+    parsed = parse(json.loads(path.read_text("utf-8")), report)
+    if problems:
+        raise ValueError(f"{path}: " + "; ".join(problems))
+    return parsed

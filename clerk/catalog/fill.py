@@ -18,12 +18,13 @@ The fill itself is `clerk.formfill.fill`. The format is in clerk/catalog/FORMAT.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from clerk.catalog.errors import Report, read_packaged
 
 FILE = "fill.json"
 PACKAGED = Path(__file__).resolve().parent / "data" / FILE
@@ -44,8 +45,6 @@ APPLICANT_KEYS = frozenset(
     }
 )
 KINDS = ("applicant", "answer", "license", "earlier")
-
-Report = Callable[..., None]  # report(path, key, **params): one problem in the file
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,12 +149,4 @@ def _text(value: Any) -> str:
 @cache
 def packaged() -> FillRules:
     """The fill rules shipped with clerk (used when a catalog carries none)."""
-    problems: list[str] = []
-
-    def report(path: str, key: str, **params: Any) -> None:
-        problems.append(f"{path}: {key} {params}")
-
-    rules = parse(json.loads(PACKAGED.read_text("utf-8")), report)
-    if problems:  # shipped data is checked by the tests; never half-read silently
-        raise ValueError(f"{PACKAGED}: " + "; ".join(problems))
-    return rules
+    return read_packaged(PACKAGED, parse)

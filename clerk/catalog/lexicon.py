@@ -16,20 +16,19 @@ The format is in clerk/catalog/FORMAT.md ("Search lexicon").
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from clerk.catalog.errors import Report, read_packaged
 
 FILE = "lexicon.json"
 PACKAGED = Path(__file__).resolve().parent / "data" / FILE
 
 _KEYS = {"fillers", "fillers_en", "synonyms"}
 _SYNONYM_KEYS = {"say", "means"}
-
-Report = Callable[..., None]  # report(path, key, **params): one problem in the file
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,12 +99,4 @@ def _texts(data: Mapping[str, Any], key: str, path: str, report: Report) -> tupl
 @cache
 def packaged() -> Lexicon:
     """The lexicon shipped with clerk (used when a catalog carries none)."""
-    problems: list[str] = []
-
-    def report(path: str, key: str, **params: Any) -> None:
-        problems.append(f"{path}: {key} {params}")
-
-    lexicon = parse(json.loads(PACKAGED.read_text("utf-8")), report)
-    if problems:  # shipped data is checked by the tests; never half-read silently
-        raise ValueError(f"{PACKAGED}: " + "; ".join(problems))
-    return lexicon
+    return read_packaged(PACKAGED, parse)
